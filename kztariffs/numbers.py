@@ -1,0 +1,45 @@
+"""Prices as printed in decrees -> exact Decimal (never through float)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# Spaces that appear as thousands separators: space, no-break space, narrow no-break, thin space.
+_GROUP_SPACES = re.compile(r"[ \u00a0\u202f\u2009\u2007]")
+_NUMBER = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
+TWO_PLACES = Decimal("0.01")
+
+
+class PriceError(ValueError):
+    """A price cell that cannot be read as a number; the message is the reason."""
+
+
+def parse_price(text: str) -> Decimal:
+    """Read a printed price: ``1 896,60``, ``1\u00a0896,60``, ``563.2``, ``1917`` -> Decimal.
+
+    A comma or a dot is the decimal separator (at most two decimals); spaces group thousands.
+    Anything else raises :class:`PriceError` with a reason.
+    """
+    if text is None:
+        raise PriceError("empty price cell")
+    s = _GROUP_SPACES.sub("", str(text).strip())
+    if not s:
+        raise PriceError("empty price cell")
+    m = _NUMBER.match(s)
+    if not m:
+        raise PriceError(f"price {str(text).strip()!r} is not a number")
+    whole, frac = m.groups()
+    return Decimal(f"{whole}.{frac}" if frac else whole)
+
+
+def looks_like_price(text: str) -> bool:
+    try:
+        parse_price(text)
+        return True
+    except PriceError:
+        return False
+
+
+def format_kzt(value: Decimal | None) -> str:
+    """Two decimals, dot separator: what CSV and reports show."""
+    return "" if value is None else str(Decimal(value).quantize(TWO_PLACES))

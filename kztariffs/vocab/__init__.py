@@ -1,0 +1,127 @@
+"""Vocabularies (positions, categories, settings, regions, column names) as data files.
+
+Each YAML file in this folder is loaded once; lookups work on folded text (see ``text.fold``)
+so that case, spacing and hyphenation variants of the same name meet.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from ..text import fold
+
+LANGS = ("kk", "ru", "en")
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    """Parsed YAML file ``<name>.yaml`` of this package."""
+    with resources.files(__package__).joinpath(f"{name}.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def label(kind: str, key: str | None, lang: str = "en") -> str:
+    """Name of a category/position/setting/area key in ``kk``, ``ru`` or ``en``."""
+    if key is None:
+        return ""
+    entry = _by_key(kind).get(key)
+    return entry.get(lang) or entry.get("en") or key if entry else key
+
+
+@lru_cache(maxsize=None)
+def _by_key(kind: str) -> dict[str, dict]:
+    plural = {"category": "categories", "position": "positions", "setting": "settings", "area": "areas"}[kind]
+    src = load("regions") if kind == "area" else load(plural)
+    return {e["key"]: e for e in src[plural]}
+
+
+def categories() -> list[dict]:
+    return load("categories")["categories"]
+
+
+def settings() -> list[dict]:
+    return load("settings")["settings"]
+
+
+def positions() -> list[dict]:
+    return load("positions")["positions"]
+
+
+def areas() -> list[dict]:
+    return load("regions")["areas"]
+
+
+_CATEGORY_TAIL = r"\w*\s+(қызметтер|қызметтері|қызмет түрлері|услуги|услуг)"
+
+
+def match_category(text: str) -> str | None:
+    """Key of the category a table's category row names (the whole cell must be the name)."""
+    f = fold(text).rstrip(":")
+    for c in categories():
+        for m in c["match"]:
+            if re.fullmatch(re.escape(fold(m)) + _CATEGORY_TAIL, f):
+                return c["key"]
+    return None
+
+
+def match_setting(text: str) -> str | None:
+    """Key of the first setting named in ``text`` (title, annex title, header), or None."""
+    f = fold(text)
+    for s in settings():
+        for m in s["match"]:
+            fm = fold(m)
+            if fm == "стационар":
+                # "стационар" alone must not match inside "полустационар"/"жартылай стационар"
+                if re.search(r"(?<![\w-])(?<!жартылай )(?<!полу)стационар", f):
+                    return s["key"]
+            elif fm in f:
+                return s["key"]
+    return None
+
+
+@dataclass(frozen=True)
+class PositionMatch:
+    key: str | None
+    score: float  # 100 for an exact spelling, the fuzzy score otherwise, 0 when unknown
+    spelling: str | None  # the vocabulary spelling it matched
+
+    @property
+    def exact(self) -> bool:
+        return self.key is not None and self.score >= 100
+
+
+@lru_cache(maxsize=1)
+def _position_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for p in positions():
+        for s in [p["kk"], p["ru"], *p.get("spellings", [])]:
+            index[fold(s)] = p["key"]
+    return index
+
+
+def position_threshold() -> float:
+    return float(load("positions").get("fuzzy_threshold", 92))
+
+
+def match_position(text: str) -> PositionMatch:
+    """Key of a position as printed: exact on folded spellings, else fuzzy above the threshold."""
+    f = fold(text)
+    index = _position_index()
+    if f in index:
+        return PositionMatch(index[f], 100.0, f)
+    if not f:
+        return PositionMatch(None, 0.0, None)
+    best = process.extractOne(f, list(index), scorer=fuzz.ratio)
+    if best and best[1] >= position_threshold():
+        return PositionMatch(index[best[0]], float(best[1]), best[0])
+    return PositionMatch(None, float(best[1]) if best else 0.0, best[0] if best else None)
+
+
+def known_position_spellings() -> dict[str, str]:
+    """Folded spelling -> key, for readers that must find a position inside running text."""
+    return dict(_position_index())
