@@ -19,6 +19,7 @@ class RawRow:
     line: int | None = None  # 1-based line in a text file
     page: int | None = None  # 1-based page in a PDF
     table_row: int | None = None  # 0-based index of the row in the source table (HTML/PDF)
+    reason: str | None = None  # set by a reader that knows the row cannot be used, and why
 
     @property
     def location(self) -> str:
@@ -39,6 +40,4 @@ class RawDecree:
     text: str  # decree text before the table (title, preamble, annex title), for metadata
     header: list[list[str]] = field(default_factory=list)  # header rows of the annex table
     rows: list[RawRow] = field(default_factory=list)  # body rows (category rows included)
-    # Rows the reader already knows it cannot use, with a reason: (RawRow, reason)
-    rejects: list[tuple[RawRow, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -126,11 +126,7 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
             decree.rows.append(RawRow(cells=[row.before[0]], line=row.line))
             continue
         cells, reason = _cells(row)
-        raw_row = RawRow(cells=cells, line=row.line)
-        if reason:
-            decree.rejects.append((raw_row, reason))
-        else:
-            decree.rows.append(raw_row)
+        decree.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
     numbers = [r.number for r in rows if r.number > 0]
     if not numbers:
         raise NoTariffTable(path, "no tariff table found (no numbered rows)", decree=decree)

@@ -20,25 +20,33 @@ def looks_like(text: str) -> bool:
 
 
 def _cell_rows(lines: list[str]) -> list[tuple[int, list[tuple[int, str]]]]:
-    """Group lines into rows of cells: [(first_line_no, [(line_no, cell_text), ...]), ...]."""
-    rows: list[tuple[int, list[tuple[int, str]]]] = []
+    """Group lines into rows of cells: [(first_line_no, [(line_no, cell_text), ...]), ...].
+
+    A separator after a blank line starts a row; text after two blank lines is outside the
+    table (an annex title) and closes the row it follows.
+    """
+    rows: list[tuple[int, list[tuple[int, list[str]]]]] = []
     current: list[tuple[int, list[str]]] | None = None
-    prev_blank = True
+    blanks = 2
     for no, line in enumerate(lines, start=1):
         if _SEPARATOR.match(line):
-            if current is None or prev_blank:
+            if current is None or blanks:
                 current = []
-                rows.append((no, current))  # type: ignore[arg-type]
+                rows.append((no, current))
             current.append((no + 1, []))
-            prev_blank = False
+            blanks = 0
             continue
-        if current is not None and current:
+        if not line.strip():
+            blanks += 1
+            if current and current[-1][1]:
+                current[-1][1].append(line)
+            continue
+        if blanks >= 2:
+            current = None
+        if current:
             current[-1][1].append(line)
-        prev_blank = not line.strip()
-    out = []
-    for first, cells in rows:
-        out.append((first, [(ln, "\n".join(c).strip()) for ln, c in cells]))
-    return out
+        blanks = 0
+    return [(first, [(ln, "\n".join(c).strip()) for ln, c in cells]) for first, cells in rows]
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -61,12 +69,15 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
         raise NoTariffTable(path, "no tariff table found (no numbered rows with prices)",
                             decree=RawDecree(path, sha, "portal_text", text))
     start = first_body
-    while start > 0 and _is_header([c for _, c in rows[start - 1][1]]):
+    while start > 0 and (_is_header(cells := [c for _, c in rows[start - 1][1]]) or not any(cells)):
         start -= 1
+    while start < first_body and not any(c for _, c in rows[start][1]):
+        start += 1
     table_line = rows[start][0]
     decree = RawDecree(path=path, sha256=sha, form="portal_text",
                        text="\n".join(lines[: table_line - 1]))
-    decree.header = [[squash(c) for _, c in cells] for _, cells in rows[start:first_body]]
+    decree.header = [[squash(c) for _, c in cells] for _, cells in rows[start:first_body]
+                     if any(c for _, c in cells)]
     for first, cells in rows[first_body:]:
         texts = [c for _, c in cells]
         if not any(texts):

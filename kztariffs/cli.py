@@ -1,0 +1,167 @@
+"""Command line: ``kztariffs extract|build|inspect|link|audit|scenario|run|report|lab``.
+
+Errors reach the user as one line naming the file and the problem, with a non-zero exit.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import DecreeError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Tariffs for special social services in Kazakhstan: decrees -> dataset -> reports.")
+
+RAW_DIR = Path("data/raw")
+OUT_DIR = Path("data/processed")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    transient=False, console=_stderr_console())
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@app.command()
+def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .pdf, .html)"),
+            out: Path = typer.Option(..., "-o", "--out", help="Output .csv or .parquet"),
+            rejects: Optional[Path] = typer.Option(None, "--rejects", help="Also write rejected rows here (.csv)")):
+    """Extract the tariff rows of decree files into one CSV or Parquet file."""
+    from .dataset import extract_file, frames, write_table
+    from .linking import assign_service_keys
+    from .schema import validate
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
+    results, failed = [], False
+    for f in files:
+        try:
+            res = extract_file(f)
+        except DecreeError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
+        results.append(res)
+        for note in res.notes:
+            warn(note)
+        typer.echo(f"{f}: {len(res.rows)} rows, {len(res.rejects)} rejected "
+                   f"({res.decree.decree_id})", err=True)
+    if failed:
+        fail("nothing written: fix or remove the files above")
+    df, rej = frames(results)
+    df = validate(assign_service_keys(df))
+    write_table(df, out)
+    if rejects:
+        write_table(rej, rejects)
+    typer.echo(f"wrote {len(df)} rows to {out}", err=True)
+
+
+@app.command()
+def build(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
+          out: Path = typer.Option(OUT_DIR, help="Output folder"),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again"),
+          keep_going: bool = typer.Option(False, "--keep-going", help="Build from the files that can be read")):
+    """Read every decree in data/raw and write data/processed/tariffs.{parquet,csv}, rejects.csv."""
+    build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going)
+
+
+def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False):
+    from .dataset import build as build_
+    from .reference import build_reference_tables
+
+    if not raw.is_dir():
+        fail(f"{raw}: folder not found")
+    with _progress() as progress:
+        task = progress.add_task("reading decrees", total=len(list(raw.iterdir())))
+
+        def step(path):
+            progress.update(task, description=f"reading {path.name}", advance=1)
+
+        try:
+            df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
+                                                    keep_going=keep_going)
+        except DecreeError as exc:
+            fail(str(exc))
+        progress.update(task, description="decrees read", completed=progress.tasks[0].total)
+    for exc in failures:
+        typer.echo(f"error: {exc}", err=True)
+    if failures and not keep_going:
+        fail(f"{len(failures)} file(s) gave nothing; dataset not written (use --keep-going to build from the rest)")
+    ref_dir = raw / "reference"
+    if ref_dir.is_dir():
+        try:
+            build_reference_tables(ref_dir, out)
+        except DecreeError as exc:
+            fail(str(exc))
+    typer.echo(f"{len(results)} decrees -> {len(df)} rows ({len(rejects)} rejected/not applicable) "
+               f"in {out}/tariffs.parquet, tariffs.csv, rejects.csv; see {out}/build_report.md", err=True)
+    if failures:
+        raise typer.Exit(1)
+    return df
+
+
+@app.command()
+def inspect(file: Path = typer.Argument(..., help="Decree file")):
+    """Print the decree's metadata as JSON (also when its table is missing or unreadable)."""
+    from .metadata import read_metadata
+    from .readers import read_decree
+    from .errors import NoTariffTable
+
+    try:
+        raw = read_decree(file)
+    except NoTariffTable as exc:
+        if exc.decree is None:
+            fail(str(exc))
+        warn(str(exc))
+        raw = exc.decree
+    except DecreeError as exc:
+        fail(str(exc))
+    meta = read_metadata(raw)
+    for w in meta.warnings:
+        warn(f"{file}: {w}")
+    d = meta.as_dict()
+    keys = ["decree_id", "authority", "authority_key", "region", "area", "kato", "decree_number",
+            "decree_date", "year", "setting", "language", "unit", "title"]
+    typer.echo(json.dumps({k: d.get(k) for k in keys}, ensure_ascii=False, indent=2))
+
+
+def main():  # pragma: no cover
+    """Entry point: a DecreeError or an unexpected failure is one line on stderr, not a traceback."""
+    import os
+
+    try:
+        app(standalone_mode=True)
+    except DecreeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("KZTARIFFS_DEBUG"):
+            raise
+        typer.echo(f"error: {type(exc).__name__}: {exc} (set KZTARIFFS_DEBUG=1 for details)", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

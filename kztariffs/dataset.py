@@ -1,0 +1,224 @@
+"""Decree files -> validated dataset (rows + rejects), written atomically, cached by file hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import DecreeError, NoTariffTable
+from .metadata import Decree, read_metadata
+from .normalize import normalize
+from .numbers import format_kzt
+from .readers import SUPPORTED, read_decree
+from .schema import COLUMNS, to_frame, validate
+
+REJECT_COLUMNS = ["source_file", "source_sha256", "decree_id", "line", "page", "row", "service_no",
+                  "locality", "cells", "reason", "kind"]
+
+
+@dataclass
+class FileResult:
+    """What one decree file gives."""
+
+    path: Path
+    sha256: str
+    decree: Decree
+    rows: list[dict]
+    rejects: list[dict]
+    notes: list[str] = field(default_factory=list)
+
+
+def extract_file(path: str | Path) -> FileResult:
+    """Read, interpret and normalize one decree file. Raises DecreeError when it gives no rows."""
+    path = Path(path)
+    raw = read_decree(path)
+    decree = read_metadata(raw)
+    norm = normalize(raw, decree)
+    notes = [f"{path.name}: {w}" for w in raw.warnings + decree.warnings] + norm.notes
+    if not norm.rows:
+        reasons = sorted({r["reason"] for r in norm.rejects})
+        detail = f"; rejected rows: {'; '.join(reasons[:3])}" if reasons else ""
+        raise DecreeError(path, f"no tariff rows could be read ({len(norm.rejects)} row(s) rejected){detail}")
+    return FileResult(path, raw.sha256, decree, norm.rows, norm.rejects, notes)
+
+
+def frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated dataset and rejects of several files."""
+    rows = [r for res in results for r in res.rows]
+    df = validate(to_frame(rows))
+    rejects = pd.DataFrame([r for res in results for r in res.rejects], columns=REJECT_COLUMNS)
+    return df, rejects
+
+
+# ---------------------------------------------------------------- writing
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path next to ``target``; move it into place only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    if "price_kzt" in out:
+        out["price_kzt"] = out["price_kzt"].map(format_kzt)
+    return out
+
+
+def write_table(df: pd.DataFrame, target: Path) -> None:
+    """CSV (UTF-8, header) or Parquet by extension, atomically; prices exact."""
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        with atomic_path(target) as tmp:
+            csv_frame(df).to_csv(tmp, index=False, encoding="utf-8")
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if "price_kzt" in df:
+            idx = table.schema.get_field_index("price_kzt")
+            table = table.set_column(idx, pa.field("price_kzt", pa.decimal128(14, 2)),
+                                     pa.array([None if v is None else Decimal(v) for v in df["price_kzt"]],
+                                              type=pa.decimal128(14, 2)))
+        with atomic_path(target) as tmp:
+            pq.write_table(table, tmp)
+    else:
+        raise DecreeError(target, f"unknown output type {suffix or '(no extension)'!r}; use .csv or .parquet")
+
+
+def write_text(text: str, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.DataFrame:
+    """The dataset with exact Decimal prices (Parquet or CSV)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        df = pd.read_parquet(path)
+        df["price_kzt"] = df["price_kzt"].map(lambda v: None if v is None else Decimal(v))
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        df["price_kzt"] = df["price_kzt"].map(Decimal)
+    return df
+
+
+# ---------------------------------------------------------------- build with a cache
+
+def _vocab_hash() -> str:
+    h = hashlib.sha256(__version__.encode())
+    vocab_dir = Path(__file__).parent / "vocab"
+    for p in sorted(vocab_dir.glob("*.yaml")):
+        h.update(p.read_bytes())
+    for p in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def decree_files(raw_dir: Path) -> list[Path]:
+    """Decree files directly in ``raw_dir`` (reference documents live in its subfolders)."""
+    return sorted(p for p in raw_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED)
+
+
+def cached_extract(path: Path, cache_dir: Path | None) -> FileResult:
+    """extract_file, reusing the result of an earlier build when the file and the code are unchanged."""
+    if cache_dir is None:
+        return extract_file(path)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    key = cache_dir / f"{sha}-{_vocab_hash()}.pickle"
+    if key.exists():
+        try:
+            result = pickle.loads(key.read_bytes())
+            result.path = path
+            for r in result.rows + result.rejects:
+                r["source_file"] = path.name
+            return result
+        except Exception:  # a stale or broken cache entry is simply rebuilt
+            pass
+    result = extract_file(path)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_path(key) as tmp:
+        tmp.write_bytes(pickle.dumps(result))
+    return result
+
+
+def decrees_frame(results: list[FileResult]) -> pd.DataFrame:
+    rows = []
+    for res in results:
+        d = res.decree.as_dict()
+        d.update(source_file=res.path.name, source_sha256=res.sha256, rows=len(res.rows),
+                 rejects=len(res.rejects))
+        rows.append(d)
+    return pd.DataFrame(rows)
+
+
+def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.DataFrame,
+                 rejects: pd.DataFrame) -> str:
+    lines = ["# Build report", ""]
+    lines.append(f"{len(results)} decree file(s) read, {len(failures)} failed; "
+                 f"{len(df)} tariff rows, {len(rejects)} rejected or not-applicable cells.")
+    lines.append("")
+    for res in results:
+        d = res.decree
+        lines.append(f"## {res.path.name}")
+        lines.append(f"- decree: {d.decree_id} ({d.authority}, No. {d.decree_number} of {d.decree_date}); "
+                     f"setting {d.setting}, year {d.year}, unit {d.unit}, language {d.language}")
+        lines.append(f"- sha256: {res.sha256}")
+        lines.append(f"- rows: {len(res.rows)}; rejects: "
+                     f"{sum(r['kind'] == 'error' for r in res.rejects)} errors, "
+                     f"{sum(r['kind'] == 'not_applicable' for r in res.rejects)} not applicable (0 = does not apply)")
+        for note in res.notes:
+            lines.append(f"- note: {note}")
+        lines.append("")
+    if failures:
+        lines.append("## Files that gave nothing")
+        lines.extend(f"- {f}" for f in failures)
+    return "\n".join(lines) + "\n"
+
+
+def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
+          keep_going: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
+    """Read every decree in ``raw_dir``; write tariffs.parquet/csv, rejects.csv, decrees.csv,
+    build_report.md into ``out_dir``. Nothing is written when a file fails (unless keep_going)."""
+    files = decree_files(raw_dir)
+    if not files:
+        raise DecreeError(raw_dir, "no decree files found (expected .txt, .pdf or .html files)")
+    cache_dir = out_dir / ".cache" if use_cache else None
+    results, failures = [], []
+    for path in files:
+        if progress:
+            progress(path)
+        try:
+            results.append(cached_extract(path, cache_dir))
+        except DecreeError as exc:
+            failures.append(exc)
+    if failures and not keep_going:
+        return pd.DataFrame(), pd.DataFrame(), results, failures
+    from .linking import assign_service_keys
+
+    df, rejects = frames(results)
+    df = validate(assign_service_keys(df))
+    write_table(df, out_dir / "tariffs.parquet")
+    write_table(df, out_dir / "tariffs.csv")
+    write_table(rejects, out_dir / "rejects.csv")
+    write_table(decrees_frame(results), out_dir / "decrees.csv")
+    write_text(build_report(results, failures, df, rejects), out_dir / "build_report.md")
+    return df, rejects, results, failures

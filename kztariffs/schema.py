@@ -1,0 +1,106 @@
+"""The dataset's schema, enforced on every build (pandera)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .vocab import categories, settings
+
+COLUMNS = [
+    "decree_id", "source_file", "source_sha256", "source_form", "line", "page", "row", "service_no",
+    "category", "category_text", "service_text", "position", "position_key", "service_key",
+    "locality", "unit", "price_kzt", "authority", "authority_key", "area", "region", "kato",
+    "decree_number", "decree_date", "year", "setting", "language",
+]
+
+DESCRIPTIONS = {
+    "decree_id": "Stable id of the decree: <issuing body key>_<decree date>_<decree number>",
+    "source_file": "File in data/raw the row was read from",
+    "source_sha256": "SHA-256 of that file",
+    "source_form": "Form of the file: portal_text, pdf_text, pdf, html",
+    "line": "1-based line of the row in a text or HTML file",
+    "page": "1-based page of the row in a PDF",
+    "row": "1-based order of the row among the table's priced rows",
+    "service_no": "The row's № as printed (filled down for rows that continue a service)",
+    "category": "Category key (vocab/categories.yaml)",
+    "category_text": "Category row as printed",
+    "service_text": "Service as printed (wrapped lines joined)",
+    "position": "Position (staff role) as printed",
+    "position_key": "Position key (vocab/positions.yaml); empty if the spelling is unknown",
+    "service_key": "Key shared by rows of different decrees that price the same service for the same position",
+    "locality": "all, city or village: which price column the row comes from",
+    "unit": "per_service or per_recipient_day",
+    "price_kzt": "Tariff in tenge, exact, two decimals",
+    "authority": "Issuing body as printed (nominative)",
+    "authority_key": "Issuing body key",
+    "area": "Key of the city/district/region the body governs (vocab/regions.yaml)",
+    "region": "Key of the region (oblast)",
+    "kato": "KATO code of the area (9 characters)",
+    "decree_number": "Decree number as printed",
+    "decree_date": "Decree date (ISO)",
+    "year": "Year the tariffs are for",
+    "setting": "home, semi_stationary, stationary or temporary",
+    "language": "kk or ru",
+}
+
+
+def _positive_decimal(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: isinstance(v, Decimal) and v > 0 and v == v.quantize(Decimal("0.01")))
+
+
+def _str(nullable: bool = False, **kw) -> pa.Column:
+    return pa.Column(object, nullable=nullable, coerce=False, **kw)
+
+
+TARIFFS = pa.DataFrameSchema(
+    {
+        "decree_id": _str(),
+        "source_file": _str(),
+        "source_sha256": _str(checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "source_form": _str(checks=pa.Check.isin(["portal_text", "pdf_text", "pdf", "html"])),
+        "line": pa.Column("Int64", nullable=True),
+        "page": pa.Column("Int64", nullable=True),
+        "row": pa.Column("Int64", checks=pa.Check.ge(1)),
+        "service_no": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
+        "category": _str(nullable=True, checks=pa.Check.isin([c["key"] for c in categories()])),
+        "category_text": _str(nullable=True),
+        "service_text": _str(nullable=True),
+        "position": _str(),
+        "position_key": _str(nullable=True),
+        "service_key": _str(nullable=True),
+        "locality": _str(checks=pa.Check.isin(["all", "city", "village"])),
+        "unit": _str(nullable=True, checks=pa.Check.isin(["per_service", "per_recipient_day"])),
+        "price_kzt": pa.Column(object, checks=pa.Check(_positive_decimal, element_wise=False,
+                                                       error="price must be a positive Decimal with at most 2 decimals")),
+        "authority": _str(nullable=True),
+        "authority_key": _str(nullable=True),
+        "area": _str(nullable=True),
+        "region": _str(nullable=True),
+        "kato": _str(nullable=True, checks=pa.Check.str_matches(r"^\d{9}$")),
+        "decree_number": _str(nullable=True),
+        "decree_date": _str(nullable=True, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "year": pa.Column("Int64", nullable=True, checks=pa.Check.in_range(1990, 2100)),
+        "setting": _str(nullable=True, checks=pa.Check.isin([s["key"] for s in settings()])),
+        "language": _str(nullable=True, checks=pa.Check.isin(["kk", "ru"])),
+    },
+    unique=["decree_id", "row", "locality"],
+    strict=True,
+    ordered=False,
+)
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows -> DataFrame with the dataset's columns and dtypes (strings as Python objects)."""
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("line", "page", "row", "service_no", "year"):
+        df[col] = pd.array(df[col].tolist(), dtype="Int64")
+    for col in COLUMNS:
+        if col not in ("line", "page", "row", "service_no", "year", "price_kzt"):
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+def validate(df: pd.DataFrame) -> pd.DataFrame:
+    return TARIFFS.validate(df, lazy=True)
