@@ -86,13 +86,13 @@ def build(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
 
 
 def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False):
-    from .dataset import build as build_
+    from .dataset import build as build_, decree_files
     from .reference import build_reference_tables
 
     if not raw.is_dir():
         fail(f"{raw}: folder not found")
     with _progress() as progress:
-        task = progress.add_task("reading decrees", total=len(list(raw.iterdir())))
+        task = progress.add_task("reading decrees", total=len(decree_files(raw)))
 
         def step(path):
             progress.update(task, description=f"reading {path.name}", advance=1)
@@ -143,6 +143,126 @@ def inspect(file: Path = typer.Argument(..., help="Decree file")):
     keys = ["decree_id", "authority", "authority_key", "region", "area", "kato", "decree_number",
             "decree_date", "year", "setting", "language", "unit", "title"]
     typer.echo(json.dumps({k: d.get(k) for k in keys}, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def link(a: str = typer.Argument(..., help="Decree file or decree_id"),
+         b: str = typer.Argument(..., help="Decree file or decree_id"),
+         out: Path = typer.Option(..., "-o", "--out", help="Output .csv"),
+         dataset: Path = typer.Option(OUT_DIR / "tariffs.parquet", help="Dataset for decree ids")):
+    """Pair the rows of two decrees that price the same service for the same position."""
+    from .dataset import write_table
+    from .linking import link as link_rows
+
+    da, db = decree_rows(a, dataset), decree_rows(b, dataset)
+    pairs = link_rows(da, db)
+    write_table(pairs, out)
+    paired = pairs.dropna(subset=["row_a", "row_b"])
+    typer.echo(f"{len(paired)} pairs; unpaired: {pairs['row_b'].isna().sum()} row(s) of A, "
+               f"{pairs['row_a'].isna().sum()} row(s) of B -> {out}", err=True)
+
+
+def decree_rows(target: str, dataset: Path):
+    """Rows of one decree: from a decree file (extracted now) or a decree_id in the dataset."""
+    from .dataset import extract_file, frames, load_dataset
+
+    path = Path(target)
+    if path.exists() or path.suffix:
+        try:
+            df, _ = frames([extract_file(path)])
+        except DecreeError as exc:
+            fail(str(exc))
+        return df
+    if not dataset.exists():
+        fail(f"{dataset}: dataset not found; run `kztariffs build` first or give a decree file")
+    df = load_dataset(dataset)
+    rows = df[df["decree_id"] == target]
+    if rows.empty:
+        fail(f"{target}: no such decree in {dataset} (known: {', '.join(sorted(df['decree_id'].unique()))})")
+    return rows
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run(ctx: typer.Context,
+        notebook: str = typer.Argument(..., help="Notebook name (e.g. compare_regions) or path"),
+        out: Path = typer.Option(Path("reports"), "-o", "--out", help="Folder for the executed notebook and HTML")):
+    """Execute a notebook with papermill: `kztariffs run compare_regions -p year 2026 -p setting home`."""
+    from .notebooks import run as run_notebook
+
+    args, params = list(ctx.args), {}
+    while args:
+        flag = args.pop(0)
+        if flag not in ("-p", "--parameter") or len(args) < 2:
+            fail(f"unexpected argument {flag!r}; use -p NAME VALUE")
+        name, value = args.pop(0), args.pop(0)
+        params[name] = value
+    typer.echo(f"running {notebook} {params or ''}", err=True)
+    try:
+        executed, html_path = run_notebook(notebook, params, out_dir=out)
+    except DecreeError as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {executed} and {html_path}", err=True)
+
+
+@app.command()
+def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
+           processed: Path = typer.Option(OUT_DIR, help="Dataset folder"),
+           out: Path = typer.Option(Path("reports"), help="Reports folder"),
+           scenarios: Path = typer.Option(Path("data/scenarios"), help="Folder of scenario files"),
+           workers: int = typer.Option(2, help="Notebooks run in parallel")):
+    """The main job: build the dataset, run every comparison, audit and scenario; write reports/."""
+    import time
+
+    import pandas as pd
+
+    from .excel import write_excel
+    from .report import make_reports
+
+    t0 = time.perf_counter()
+    df = build_dataset(raw, processed)
+    decrees = pd.read_csv(processed / "decrees.csv", dtype=str)
+    write_excel(df, processed / "tariffs.xlsx", decrees)
+    scenario_files = sorted(scenarios.glob("*.yaml")) if scenarios.is_dir() else []
+    from .report import plan
+
+    jobs = plan(df, scenario_files)
+    with _progress() as progress:
+        task = progress.add_task("running notebooks", total=len(jobs))
+
+        def step(job, err):
+            progress.update(task, advance=1, description=f"{'FAILED' if err else 'done'}: {job.out_name}")
+
+        try:
+            make_reports(df, decrees, processed, out, scenario_files, workers=workers, progress=step)
+        except DecreeError as exc:
+            fail(f"{exc}; previous reports left in place")
+    typer.echo(f"{len(jobs)} reports + index in {out}/index.html "
+               f"({time.perf_counter() - t0:.1f} s)", err=True)
+
+
+@app.command()
+def lab(port: int = typer.Option(8888, help="Port")):
+    """Open JupyterLab on the project's environment (kernel and settings kept inside .venv)."""
+    import os
+    import subprocess
+
+    env = project_jupyter_env()
+    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
+                    "--display-name", "Python 3 (kztariffs)"], check=True, env=env, capture_output=True)
+    os.execvpe(sys.executable, [sys.executable, "-m", "jupyterlab", "--notebook-dir", ".", f"--port={port}"], env)
+
+
+def project_jupyter_env() -> dict:
+    """Jupyter config, data and runtime dirs inside the venv: nothing written to the user's home."""
+    import os
+
+    prefix = Path(sys.prefix)
+    env = dict(os.environ)
+    env.update(JUPYTER_CONFIG_DIR=str(prefix / "etc" / "jupyter"), JUPYTER_DATA_DIR=str(prefix / "share" / "jupyter"),
+               JUPYTER_RUNTIME_DIR=str(prefix / "share" / "jupyter" / "runtime"),
+               IPYTHONDIR=str(prefix / "etc" / "ipython"), MPLCONFIGDIR=str(prefix / "etc" / "matplotlib"),
+               JUPYTER_PLATFORM_DIRS="1")
+    return env
 
 
 def main():  # pragma: no cover

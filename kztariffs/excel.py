@@ -1,0 +1,62 @@
+"""Excel export: a tidy sheet, one sheet per decree in its own row order, a sheet describing columns."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import atomic_path
+from .schema import COLUMNS, DESCRIPTIONS
+
+MONEY = "#,##0.00"
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
+    out, i = base, 2
+    while out in used:
+        out = f"{base[:28]}~{i}"
+        i += 1
+    used.add(out)
+    return out
+
+
+def decree_sheet(df: pd.DataFrame) -> pd.DataFrame:
+    """One decree as printed: one line per table row, one price column per locality."""
+    keys = ["row", "service_no", "category_text", "service_text", "position", "position_key", "line", "page"]
+    wide = df.pivot_table(index="row", columns="locality", values="price_kzt", aggfunc="first")
+    wide.columns = [f"price_kzt_{c}" for c in wide.columns]
+    base = df.sort_values("row").drop_duplicates("row").set_index("row")[keys[1:]]
+    return base.join(wide).reset_index()
+
+
+def write_excel(df: pd.DataFrame, target: Path, decrees: pd.DataFrame | None = None) -> Path:
+    used: set[str] = set()
+    with atomic_path(target) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            tidy = df[COLUMNS].copy()
+            tidy.to_excel(xw, sheet_name=_sheet_name("tariffs", used), index=False)
+            for decree_id, group in df.groupby("decree_id", sort=True):
+                decree_sheet(group).to_excel(xw, sheet_name=_sheet_name(str(decree_id), used), index=False)
+            if decrees is not None and not decrees.empty:
+                decrees.to_excel(xw, sheet_name=_sheet_name("decrees", used), index=False)
+            pd.DataFrame({"column": COLUMNS, "description": [DESCRIPTIONS.get(c, "") for c in COLUMNS]}) \
+                .to_excel(xw, sheet_name=_sheet_name("columns", used), index=False)
+            for ws in xw.book.worksheets:
+                header = [c.value for c in ws[1]]
+                for idx, name in enumerate(header, start=1):
+                    if name and str(name).startswith("price_kzt"):
+                        for cell in ws.iter_cols(min_col=idx, max_col=idx, min_row=2):
+                            for c in cell:
+                                c.number_format = MONEY
+                    ws.column_dimensions[ws.cell(1, idx).column_letter].width = 14 if name != "service_text" else 60
+                ws.freeze_panes = "A2"
+    return target
+
+
+def read_prices(path: Path, sheet: str = "tariffs") -> list[Decimal]:
+    """Prices as the workbook shows them (two decimals), for checks."""
+    df = pd.read_excel(path, sheet_name=sheet)
+    return [Decimal(str(v)).quantize(Decimal("0.01")) for v in df["price_kzt"]]
