@@ -64,7 +64,7 @@ def frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
 def atomic_path(target: Path):
     """Yield a temporary path next to ``target``; move it into place only if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)

@@ -1,0 +1,72 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (kztariffs)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Tariff audit of one decree
+#
+# In the decrees we know, every price is the position's **hourly rate** times a simple share of
+# an hour (10, 15, 20, 30, 40 minutes, 1 hour, 2 hours ...). This notebook infers each position's
+# rate from the rows that agree with each other, then lists the rows that break the pattern, with
+# the reason and a suggestion. It flags; it never changes the data. A flagged row may be a typo in
+# the decree or a deliberate time norm: check the decree before citing either.
+
+# %% tags=["parameters"]
+decree_id = "oral_akimat_2025-09-16_1971"
+dataset = "data/processed/tariffs.parquet"
+lang = "en"
+
+# %%
+from IPython.display import Markdown, display
+
+from kztariffs import plots
+from kztariffs.audit import audit_decree, decree_rates
+from kztariffs.dataset import load_dataset
+from kztariffs.vocab import label
+
+df = load_dataset(dataset)
+rows = df[df["decree_id"] == decree_id]
+if rows.empty:
+    raise ValueError(f"{decree_id}: no such decree in {dataset}; known: {sorted(df['decree_id'].unique())}")
+d = rows.iloc[0]
+audit = audit_decree(rows)
+rates = decree_rates(rows)
+display(Markdown(f"**{d['authority']}**, decree № {d['decree_number']} of {d['decree_date']}: "
+                 f"{label('setting', d['setting'], lang)} tariffs for {d['year']} "
+                 f"({len(rows)} priced rows; source `{d['source_file']}`, SHA-256 `{d['source_sha256'][:16]}…`)."))
+
+# %% [markdown]
+# ## Hourly rate of each position
+
+# %%
+table = rates.assign(position=rates["position_key"].map(lambda k: label("position", k, lang)),
+                     hourly_rate=rates["hourly_rate"].map(plots.money))
+display(table[["position", "locality", "hourly_rate", "rows", "rows_fitting", "status"]]
+        if "locality" in table else table[["position", "hourly_rate", "rows", "rows_fitting", "status"]])
+
+# %%
+judged = rates[rates["hourly_rate"].notna()].sort_values("hourly_rate")
+fig = plots.barh(judged.assign(position=judged["position_key"].map(lambda k: label("position", k, lang))),
+                 "position", ["hourly_rate"], f"Implied hourly rates, decree № {d['decree_number']}",
+                 plots.t("hourly_rate", lang), caption=plots.sources_caption(rows, lang))
+
+# %% [markdown]
+# ## Rows that break the pattern
+
+# %%
+flagged = audit[audit["fits"] == False]  # noqa: E712
+unknown = audit[audit["fits"].isna()]
+display(Markdown(f"{len(flagged)} row(s) flagged, {len(unknown)} row(s) not judged "
+                 f"(position with too few rows), {int((audit['fits'] == True).sum())} row(s) fit."))  # noqa: E712
+display(flagged[["row", "service_no", "position", "price_kzt", "hourly_rate", "minutes", "reason", "suggestion"]]
+        .assign(price_kzt=flagged["price_kzt"].map(plots.money)))
+
+# %%
+if len(unknown):
+    display(unknown[["row", "service_no", "position", "price_kzt", "reason"]])
