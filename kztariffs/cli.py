@@ -265,6 +265,96 @@ def project_jupyter_env() -> dict:
     return env
 
 
+@app.command()
+def audit(target: str = typer.Argument(..., help="Decree file, or a decree_id in the dataset"),
+          out: Path = typer.Option(..., "-o", "--out", help="Output .csv (or .parquet)"),
+          dataset: Path = typer.Option(OUT_DIR / "tariffs.parquet", "--dataset",
+                                       help="Dataset to look a decree_id up in")):
+    """Audit a decree's prices: each position's hourly rate, each row's minutes, rows that do not fit."""
+    from .audit import CLI_FIRST, audit_decree, decree_rates
+    from .dataset import extract_file, frames, load_dataset, write_table
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
+    path = Path(target)
+    if path.is_file():
+        try:
+            res = extract_file(path)
+        except DecreeError as exc:
+            fail(str(exc))
+        for note in res.notes:
+            warn(note)
+        df, _ = frames([res])
+    else:
+        if not dataset.is_file():
+            fail(f"{dataset}: dataset not found (run `kztariffs build`, or give a decree file)")
+        full = load_dataset(dataset)
+        df = full[full["decree_id"] == target]
+        if df.empty:
+            fail(f"{target}: no such decree in {dataset}")
+    table = audit_decree(df)
+    table = table[CLI_FIRST + [c for c in table.columns if c not in CLI_FIRST]]
+    write_table(table, out)
+    for r in decree_rates(df).itertuples(index=False):
+        rate = f"{r.hourly_rate}/h" if r.hourly_rate is not None else "no rate"
+        typer.echo(f"{r.decree_id} {r.locality} {r.position_key}: {rate} "
+                   f"({r.rows_fitting}/{r.rows} rows fit) {r.status}", err=True)
+    flagged = int((table["fits"] == False).sum())  # noqa: E712
+    unknown = int(table["fits"].isna().sum())
+    typer.echo(f"wrote {len(table)} rows to {out}: {flagged} do not fit, {unknown} cannot be judged", err=True)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def scenario(ctx: typer.Context,
+             file: Path = typer.Argument(..., help="Scenario file (data/scenarios/*.yaml)"),
+             out: Path = typer.Option(..., "-o", "--out", help="Result table .csv (tidy: view, measure, value)"),
+             dataset: Path = typer.Option(OUT_DIR / "tariffs.parquet", "--dataset", help="Dataset (.parquet or .csv)"),
+             norms: Optional[Path] = typer.Option(None, "--norms",
+                                                  help="Staffing norms table for the staff view "
+                                                       "(default: staffing_norms.csv next to the dataset)")):
+    """Price a care package: `kztariffs scenario FILE [-p NAME VALUE ...] -o result.csv` (tenge, 2 decimals)."""
+    args, params = list(ctx.args), {}
+    while args:
+        flag = args.pop(0)
+        if flag not in ("-p", "--parameter") or len(args) < 2:
+            fail(f"unexpected argument {flag!r}; use -p NAME VALUE")
+        name, value = args.pop(0), args.pop(0)
+        params[name] = value
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
+    if not dataset.is_file():
+        fail(f"{dataset}: dataset not found; run `kztariffs build` first")
+    from .dataset import write_table
+    from .scenarios import fmt_money, run_scenario
+
+    try:
+        res = run_scenario(file, params, dataset=dataset,
+                           norms_path=norms if norms is not None else dataset.parent / "staffing_norms.csv")
+        write_table(res.table(), out)
+    except DecreeError as exc:
+        fail(str(exc))
+    for w in res.warnings:
+        warn(w)
+    scn = res.scenario
+    typer.echo(f"{scn.name}: {scn.setting} {scn.year}, {scn.recipients} recipients; "
+               f"cost per recipient a month (KZT, half-up to the tiyn):", err=True)
+    for r in res.regions.itertuples(index=False):
+        if r.complete:
+            diff = ("" if r.region == scn.base_region else
+                    f" ({'+' if r.monthly_per_recipient_diff_vs_base >= 0 else ''}"
+                    f"{fmt_money(r.monthly_per_recipient_diff_vs_base)} vs {scn.base_region})")
+            typer.echo(f"  {r.region} ({r.locality}, {r.decree_id}): {fmt_money(r.monthly_per_recipient)}{diff}; "
+                       f"{fmt_money(r.yearly_total)} a year for {scn.recipients}", err=True)
+        else:
+            typer.echo(f"  {r.region} ({r.locality}, {r.decree_id}): incomplete, {r.missing} service(s) not priced "
+                       f"there (items {r.missing_items}); priced subtotal "
+                       f"{fmt_money(r.priced_subtotal_monthly_per_recipient)}", err=True)
+    if res.staff is not None:
+        typer.echo("  staff view: INDICATIVE (minimum staffing norms x implied hourly rates), see view "
+                   "staff_indicative", err=True)
+    typer.echo(f"wrote {out}", err=True)
+
+
 def main():  # pragma: no cover
     """Entry point: a DecreeError or an unexpected failure is one line on stderr, not a traceback."""
     import os

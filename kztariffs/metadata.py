@@ -19,15 +19,42 @@ KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мам
 RU_MONTHS = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
              "октябр", "ноябр", "декабр"]
 _KK_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Frequent words that tell the two languages apart (a Russian text quoting Kazakh names, or a
+# Kazakh text quoting a Russian title, is still decided by its own running words).
+_RU_WORDS = {"об", "утверждении", "постановление", "постановляет", "акимата", "акимат", "от", "года",
+             "год", "на", "и", "в", "по", "для", "с", "к", "услуг", "услуги", "специальных",
+             "социальных", "тарифов", "тарифы", "приложение", "настоящего", "области", "района",
+             "города", "соответствии"}
+_KK_WORDS = {"туралы", "жылғы", "жылға", "және", "қаулысы", "қаулы", "етеді", "әкімдігінің",
+             "әкімдігі", "бойынша", "арнаулы", "әлеуметтік", "қызметтер", "бекіту", "қосымша",
+             "сәйкес", "облысы", "қаласы", "ауданы", "осы", "үшін", "арналған"}
 
 _KK_ACT = re.compile(
     r"(?P<body>[^\n.]{0,160}?)\s+(?P<kind>әкімдігінің|мәслихатының)\s+(?P<y>\d{4})\s+жылғы\s+(?P<d>\d{1,2})\s+"
     r"(?P<m>[а-яәғқңөұүһі]+)\s+(?:№\s*(?P<no>[\w/.\-]+)\s+)?(?:қаулысы|шешімі)", re.I)
+_RU_DATE_NO = (r"\s+от\s+[«\"]?(?P<d>\d{1,2})[»\"]?\s+(?P<m>[а-яё]+)\s+(?P<y>\d{4})\s*(?:года|г\.)?\s*"
+               r"(?:№|N)\s*(?P<no>[^\s,;]+)")
+# The line naming the act: "Постановление акимата города Уральска Западно-Казахстанской области от
+# 18 декабря 2025 года № 2999" (capitalised: a lower-case "постановление" is running text).
 _RU_ACT = re.compile(
-    r"(?P<kind>Постановление акимата|Решение маслихата|постановлением акимата)\s+(?P<body>[^\n]{0,160}?)\s+от\s+"
-    r"(?P<d>\d{1,2})\s+(?P<m>[а-я]+)\s+(?P<y>\d{4})\s+года\s+№\s*(?P<no>[\w/.\-]+)", re.I)
-_KK_YEAR = re.compile(r"(\d{4})\s+жыл(?:ға|дарға)")
-_RU_YEAR = re.compile(r"на\s+(\d{4})\s+год")
+    r"(?-i:(?P<kind>Постановление|ПОСТАНОВЛЕНИЕ|Решение|РЕШЕНИЕ))\s+(?P<org>акимата|маслихата)\s+"
+    r"(?P<body>.{0,160}?)" + _RU_DATE_NO, re.I | re.S)
+# The annex naming its own decree: "Приложение к постановлению акимата ... от ... № ...",
+# "Утверждены постановлением акимата ... от ... № ...".
+_RU_ANNEX_ACT = re.compile(
+    r"(?-i:(?P<kind>Приложение(?:\s+\d+)?\s+к\s+(?:постановлению|решению)|Утвержден[аыо]?\s+"
+    r"(?:постановлением|решением)))\s+(?P<org>акимата|маслихата)\s+(?P<body>.{0,160}?)" + _RU_DATE_NO,
+    re.I | re.S)
+# The preamble's last words name the issuing body: "... акимат города Уральска ПОСТАНОВЛЯЕТ:"
+_RU_ENACTS = re.compile(r"(?P<org>акимат|маслихат)\s+(?P<body>[^,.:;«»()]{3,120}?)\s+"
+                        r"(?-i:ПОСТАНОВЛЯЕТ|РЕШИЛ)", re.I)
+_KK_YEAR = re.compile(r"(\d{4})(?:\s*[-–—]\s*\d{4})?\s+жыл(?:ға|дарға)")
+_RU_YEAR = re.compile(r"на\s+(\d{4})(?:\s*[-–—]\s*\d{4})?\s+(?:год|годы|гг?\.)(?!\w)", re.I)
+# Region part of a Russian body name: "Западно-Казахстанской области", "области Абай".
+_RU_REGION = r"(?:[\w-]+(?:ской|кой)\s+области|области\s+[\w-]+)"
+# Operative part, point 1 ("ПОСТАНОВЛЯЕТ: 1. Утвердить тарифы ... на дому на 2026 год ...").
+_POINT_1 = re.compile(r"(?-i:ПОСТАНОВЛЯЕТ|РЕШИЛ|ҚАУЛЫ ЕТЕДІ|ШЕШІМ ҚАБЫЛДАДЫ)\s*:?\s*1\.\s*(?P<p>.+?)(?=\s2\.\s|$)",
+                      re.S)
 
 
 @dataclass
@@ -56,6 +83,12 @@ class Decree:
 
 
 def detect_language(text: str) -> str | None:
+    """'kk' or 'ru' by the running words of the text; by its letters when the words do not decide."""
+    words = re.findall(r"[^\W\d_]+", (text or "").lower())
+    kk_words = sum(w in _KK_WORDS for w in words)
+    ru_words = sum(w in _RU_WORDS for w in words)
+    if kk_words != ru_words and max(kk_words, ru_words) >= 2:
+        return "kk" if kk_words > ru_words else "ru"
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
@@ -95,20 +128,75 @@ def match_area(body_text: str, lang: str) -> dict | None:
     return best[1] if best else None
 
 
-def _kk_authority(body: str, kind: str) -> str:
+def _split_body(body: str, lang: str) -> tuple[str, str]:
+    """Issuing body's name -> (local part, region part); either may be ''.
+
+    ``"Батыс Қазақстан облысы Орал қаласы"`` -> ``("Орал қаласы", "Батыс Қазақстан облысы")``;
+    ``"города Уральска Западно-Казахстанской области"`` -> ``("города Уральска", "Западно-...")``;
+    ``"Западно-Казахстанской области"`` -> ``("", "Западно-Казахстанской области")``.
+    """
     body = squash(body)
-    m = re.search(r"облысы\s+(.+)$", body)
-    local = m.group(1) if m and m.group(1).strip() else body
-    return f"{local} {'әкімдігі' if kind.startswith('әкім') else 'мәслихаты'}"
+    if lang == "kk":
+        body = re.split(r"\bтуралы\s+", body)[-1]  # the act line follows the title
+        m = re.match(r"^(?P<region>.*?облысы)(?:\s+(?P<local>.+))?$", body)
+        if m:
+            return (m.group("local") or "").strip(), m.group("region").strip()
+        return body, ""
+    m = re.match(rf"^(?P<local>.+?)\s+(?P<region>{_RU_REGION})$", body)
+    if m:
+        return m.group("local"), m.group("region")
+    if re.fullmatch(_RU_REGION, body):
+        return "", body
+    return body, ""
 
 
-def _ru_authority(body: str, kind: str) -> str:
-    body = squash(body)
-    name = "Акимат" if "акимат" in kind.lower() else "Маслихат"
-    # "города Уральска Западно-Казахстанской области" -> "города Уральска"
-    m = re.match(r"((?:города|района|области)\s+\S+(?:\s+\S+)?)\s+[\w-]+(?:ской|кой)\s+области$", body)
-    local = m.group(1) if m else body
-    return f"{name} {local}"
+def _authority(local: str, region: str, org: str, lang: str) -> str:
+    """Issuing body as printed, in the nominative: "Орал қаласы әкімдігі", "Акимат города Уральска"."""
+    akimat = org.lower().startswith(("аким", "әкім"))
+    if lang == "kk":
+        return f"{local or region} {'әкімдігі' if akimat else 'мәслихаты'}"
+    return f"{'Акимат' if akimat else 'Маслихат'} {local or region}"
+
+
+def _set_issuer(d: "Decree", body: str, org: str, lang: str) -> None:
+    """authority, area, region, kato and authority_key from the issuing body's name.
+
+    The area is the body's own city/district (or the region for a regional body); a city or
+    district missing from vocab/regions.yaml leaves area, kato and authority_key empty (the region
+    it names is still kept): the region's code is never put in for a district's.
+    """
+    local, region_text = _split_body(body, lang)
+    d.authority = _authority(local, region_text, org, lang)
+    region_area = match_area(region_text, lang) if region_text else None
+    area = match_area(local, lang) if local else region_area
+    if area is not None:
+        d.area = area["key"]
+        d.region = area["key"] if area.get("parent") is None else area["parent"]
+        d.kato = area.get("kato")
+        kind = "akimat" if org.lower().startswith(("аким", "әкім")) else "maslikhat"
+        d.authority_key = f"{area['key']}_{kind}"
+        if region_area is not None and region_area["key"] != d.region:
+            d.warnings.append(f"issuing body {squash(body)!r}: {area['key']} is not in region "
+                              f"{region_area['key']} (vocab/regions.yaml)")
+    else:
+        if region_area is not None:
+            d.region = region_area["key"]
+        shown = " ".join(p for p in ((region_text, local) if lang == "kk" else (local, region_text)) if p)
+        d.warnings.append(f"issuing body {shown!r} is not in vocab/regions.yaml")
+
+
+def _annex_text(head: str) -> str:
+    """The annex's own heading and title: the text after the last "Приложение ..." / "... қосымша" line."""
+    lines = head.split("\n")
+    marks = [i for i, line in enumerate(lines)
+             if re.match(r"\s*(?:Приложение|ПРИЛОЖЕНИЕ|Утвержден[аыо]?\b)", line.strip())
+             or re.search(r"(?i)қосымша(?:сы)?\s*$", line.strip())]
+    return squash("\n".join(lines[marks[-1]:])) if marks else ""
+
+
+def _point_one(flat: str) -> str:
+    m = _POINT_1.search(flat)
+    return m.group("p") if m else ""
 
 
 def read_metadata(raw: RawDecree) -> Decree:
@@ -122,50 +210,44 @@ def read_metadata(raw: RawDecree) -> Decree:
     if lang == "kk":
         act = _KK_ACT.search(flat)
     elif lang == "ru":
-        act = _RU_ACT.search(flat)
+        act = _RU_ACT.search(flat) or _RU_ANNEX_ACT.search(flat)
     if act:
         day, month, yr = int(act.group("d")), _month(act.group("m"), lang), int(act.group("y"))
         if month:
             d.decree_date = f"{yr:04d}-{month:02d}-{day:02d}"
-        d.decree_number = act.group("no")
-        body, kind = act.group("body"), act.group("kind")
-        d.authority = _kk_authority(body, kind) if lang == "kk" else _ru_authority(body, kind)
-        area = match_area(body, lang)
-        if area:
-            d.area = area["key"]
-            d.region = area["key"] if area.get("parent") is None else area["parent"]
-            d.kato = area.get("kato")
-            d.authority_key = f"{area['key']}_{'akimat' if 'ким' in kind.lower() or 'әкім' in kind else 'maslikhat'}"
         else:
-            d.warnings.append(f"issuing body {squash(body)!r} is not in vocab/regions.yaml")
+            d.warnings.append(f"month {act.group('m')!r} of the decree date not understood")
+        number = (act.group("no") or "").rstrip(".)")
+        d.decree_number = number or None
+        org = act.group("kind") if lang == "kk" else act.group("org")
+        _set_issuer(d, act.group("body"), org, lang)
     else:
         d.warnings.append("the line naming the act (body, date, number) was not found")
+        enacts = _RU_ENACTS.search(flat) if lang == "ru" else None
+        if enacts:  # the body is still named at the end of the preamble; date and number stay empty
+            _set_issuer(d, enacts.group("body"), enacts.group("org"), lang)
 
-    # Year the tariffs are for: title first, then the whole head (preamble, annex title).
-    for text in (title or "", flat):
-        m = (_KK_YEAR if lang == "kk" else _RU_YEAR).search(text)
-        if m:
-            d.year = int(m.group(1))
-            break
-    # Setting: title, then annex title/header, then the table header.
+    # Year and setting: the title, then the annex title, then the table header, then point 1 of
+    # the operative part. Nothing else: years and settings in cited acts are not this decree's.
     header_text = " ".join(" ".join(r) for r in raw.header)
-    for text in (title or "", flat, header_text):
-        s = match_setting(text)
-        if s:
-            d.setting = s
-            break
-    d.unit = price_unit(header_text, d.setting, flat, d.warnings)
+    annex = _annex_text(head)
+    sources = (title or "", annex, header_text, _point_one(flat))
+    year_res = {"kk": (_KK_YEAR,), "ru": (_RU_YEAR,)}.get(lang, (_KK_YEAR, _RU_YEAR))
+    d.year = next((int(m.group(1)) for text in sources for rx in year_res if (m := rx.search(text))), None)
+    d.setting = next((s for text in sources if (s := match_setting(text))), None)
+    d.unit = price_unit(header_text, d.setting, annex, d.warnings)
     d.decree_id = make_decree_id(d)
     return d
 
 
-def price_unit(header_text: str, setting: str | None, head: str, warnings: list[str]) -> str | None:
-    """Unit of the price columns: from the column header, else from the setting's usual unit."""
+def price_unit(header_text: str, setting: str | None, annex: str, warnings: list[str]) -> str | None:
+    """Unit of the price columns: from the column header, then the annex title, else the setting's usual unit."""
     units = load("columns")["units"]
-    f = fold(header_text)
-    for unit, words in units.items():
-        if any(fold(w) in f for w in words):
-            return unit
+    for text in (header_text, annex):
+        f = fold(text)
+        for unit, words in units.items():
+            if any(fold(w) in f for w in words):
+                return unit
     if setting:
         default = next(s["default_unit"] for s in settings() if s["key"] == setting)
         warnings.append(f"price unit not stated in the table header; taken as {default} "
@@ -174,22 +256,32 @@ def price_unit(header_text: str, setting: str | None, head: str, warnings: list[
     return None
 
 
+_ACT_LINE = re.compile(r"^(?:Постановление|ПОСТАНОВЛЕНИЕ|Решение|РЕШЕНИЕ)\s+(?:акимата|маслихата|АКИМАТА|МАСЛИХАТА)\b"
+                       r"|(?:әкімдігінің|мәслихатының)\s+\d{4}\s+жылғы")
+
+
 def _title(head: str) -> str | None:
-    """The decree's title: its first paragraph, up to 'туралы' / the first line in Russian."""
+    """The decree's title: its first paragraph, up to 'туралы' / 'год(ы)', never into the act line."""
     lines = [squash(l) for l in head.split("\n")]
     lines = [l for l in lines if l and not l.startswith("[")]
-    if not lines:
-        return None
     out = []
-    for line in lines[:6]:
-        out.append(line)
-        if re.search(r"(туралы|год[а]?|годы)$", line):
+    for line in lines[:4]:
+        if _ACT_LINE.search(line):
             break
-    return " ".join(out)
+        out.append(line)
+        if re.search(r"(туралы|год|годы)\.?$", line):
+            break
+    return " ".join(out) or None
+
+
+# Cyrillic letters that look like Latin ones: a number printed "А-7/112" in one language version
+# and "A-7/112" in the other gives one decree_id.
+_LOOKALIKE = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
 
 
 def make_decree_id(d: Decree) -> str:
     """Stable across forms and languages of one decree: ``<authority_key>_<date>_<number>``."""
     body = d.authority_key or "unknown"
-    number = re.sub(r"[^\w-]+", "-", d.decree_number or "nonumber").strip("-")
+    number = d.decree_number.upper().translate(_LOOKALIKE) if d.decree_number else "nonumber"
+    number = re.sub(r"[^\w-]+", "-", number).strip("-") or "nonumber"
     return f"{body}_{d.decree_date or 'nodate'}_{number}"

@@ -4,13 +4,10 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .vocab import label  # noqa: E402
+from .vocab import label
 
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "font.size": 9, "axes.titlesize": 11,
                      "svg.hashsalt": "kztariffs", "figure.autolayout": False})

@@ -35,7 +35,9 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
     """Every comparison the data allows."""
     jobs: list[Job] = []
     for (setting, year), g in df.groupby(["setting", "year"], sort=True):
-        areas = sorted(g["area"].dropna().unique())
+        # the area with the most decrees first (differences are shown against it), then by name
+        n_decrees = df.groupby("area")["decree_id"].nunique()
+        areas = sorted(g["area"].dropna().unique(), key=lambda a: (-n_decrees.get(a, 0), a))
         s_label = label("setting", setting)
         if len(areas) >= 2:
             jobs.append(Job("compare_regions", {"setting": setting, "year": int(year), "areas": areas},

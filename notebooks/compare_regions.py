@@ -1,0 +1,83 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (kztariffs)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Tariffs compared across areas
+#
+# The same services, linked across decrees by category, position, wording and order (`service_key`),
+# priced by each area's akimat for one setting and year. Differences are against the first area.
+# Every figure leads back to its decree and row (columns `decree_*`, `row_*`).
+
+# %% tags=["parameters"]
+setting = "home"
+year = 2026
+areas = None  # list of area keys; all areas with this setting and year when None
+positions = None  # list of position keys; all when None
+dataset = "data/processed/tariffs.parquet"
+lang = "en"
+
+# %%
+from IPython.display import Markdown, display
+
+from kztariffs import plots
+from kztariffs.compare import compare_areas, position_rates, with_labels
+from kztariffs.dataset import load_dataset
+from kztariffs.vocab import label
+
+df = load_dataset(dataset)
+sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
+if areas is None:
+    areas = sorted(sub["area"].dropna().unique())
+sub = sub[sub["area"].isin(areas)]
+table = with_labels(compare_areas(df, setting, int(year), areas, positions), lang)
+names = [label("area", a, lang) for a in areas]
+display(Markdown(f"**{label('setting', setting, lang)}, {year}**: {', '.join(names)}. "
+                 f"{len(table)} services priced in at least two areas.  \n"
+                 f"_{plots.sources_caption(sub, lang)}_"))
+
+# %% [markdown]
+# ## Per linked service
+
+# %%
+show = ["category_label", "position_label"] + [c for a in areas for c in (f"row_{a}", f"price_{a}")] \
+    + [c for a in areas[1:] for c in (f"diff_{a}", f"pct_{a}")]
+money_cols = [c for c in show if c.startswith(("price_", "diff_"))]
+display(table[show].assign(**{c: table[c].map(plots.money) for c in money_cols}))
+
+# %% [markdown]
+# ## Per category and position: median difference
+
+# %%
+if len(areas) >= 2 and len(table):
+    from kztariffs.compare import decimal_median
+
+    summary = (table.groupby(["category_label", "position_label"])
+               .agg(**{f"median_pct_{a}": (f"pct_{a}", decimal_median) for a in areas[1:]},
+                    services=("service_key", "count")).reset_index())
+    display(summary)
+    plots.barh(summary.assign(label_=summary["category_label"] + " · " + summary["position_label"]), "label_",
+               [f"median_pct_{a}" for a in areas[1:]],
+               f"{label('setting', setting, lang)} {year}: median difference vs {names[0]}, % (per linked service)",
+               "%", caption=plots.sources_caption(sub, lang), legend=names[1:])
+
+# %% [markdown]
+# ## Implied hourly rate per position
+
+# %%
+rates = with_labels(position_rates(sub), lang)
+rates = rates[rates["hourly_rate"].notna()]
+wide = rates.pivot_table(index="position_label", columns="area_label", values="hourly_rate", aggfunc="first")
+display(wide.map(plots.money))
+if len(wide):
+    wide = wide.reset_index()
+    plots.barh(wide, "position_label", [label("area", a, lang) for a in areas if label("area", a, lang) in wide],
+               f"Implied hourly rates, {label('setting', setting, lang)} {year}", plots.t("hourly_rate", lang),
+               caption=plots.sources_caption(sub, lang),
+               legend=[label("area", a, lang) for a in areas if label("area", a, lang) in wide])
