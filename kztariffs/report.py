@@ -147,6 +147,12 @@ def make_reports(df: pd.DataFrame, decrees: pd.DataFrame, processed: Path, repor
                     errors.append(err)
         if errors:
             raise NotebookError(None, errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+        for job in jobs:
+            if job.notebook == "policy_brief":
+                from .brief import build_brief, write_pdf
+
+                brief = build_brief(df, job.params["setting"], job.params["year"], scenarios)
+                write_pdf(brief, staging / job.outputs[0])
         data_dir = staging / "data"
         data_dir.mkdir()
         for name in ("tariffs.xlsx", "tariffs.csv", "rejects.csv", "build_report.md"):
