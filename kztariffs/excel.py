@@ -23,6 +23,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return out
 
 
+def sheet_title(decree_id: str) -> str:
+    """Excel allows 31 characters: ``oral_akimat_2025-12-18_2999`` -> ``oral_2025-12-18_2999``."""
+    return re.sub(r"_(akimat|maslikhat)_", "_", decree_id)
+
+
 def decree_sheet(df: pd.DataFrame) -> pd.DataFrame:
     """One decree as printed: one line per table row, one price column per locality."""
     keys = ["row", "service_no", "category_text", "service_text", "position", "position_key", "line", "page"]
@@ -38,10 +43,13 @@ def write_excel(df: pd.DataFrame, target: Path, decrees: pd.DataFrame | None = N
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             tidy = df[COLUMNS].copy()
             tidy.to_excel(xw, sheet_name=_sheet_name("tariffs", used), index=False)
+            sheets = {}
             for decree_id, group in df.groupby("decree_id", sort=True):
-                decree_sheet(group).to_excel(xw, sheet_name=_sheet_name(str(decree_id), used), index=False)
+                sheets[decree_id] = _sheet_name(sheet_title(str(decree_id)), used)
+                decree_sheet(group).to_excel(xw, sheet_name=sheets[decree_id], index=False)
             if decrees is not None and not decrees.empty:
-                decrees.to_excel(xw, sheet_name=_sheet_name("decrees", used), index=False)
+                decrees.assign(sheet=decrees["decree_id"].map(sheets)) \
+                    .to_excel(xw, sheet_name=_sheet_name("decrees", used), index=False)
             pd.DataFrame({"column": COLUMNS, "description": [DESCRIPTIONS.get(c, "") for c in COLUMNS]}) \
                 .to_excel(xw, sheet_name=_sheet_name("columns", used), index=False)
             for ws in xw.book.worksheets:

@@ -47,6 +47,8 @@ def sync_pair(py: Path) -> Path:
     nb = jupytext.read(py)
     nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3 (kztariffs)", "language": "python"}
+    for i, cell in enumerate(nb.cells):  # stable ids: the same .py gives the same .ipynb
+        cell["id"] = f"cell-{i}"
     target = py.with_suffix(".ipynb")
     with atomic_path(target) as tmp:
         jupytext.write(nb, tmp, fmt="ipynb")
@@ -120,6 +122,8 @@ def _scrub(path: Path, cwd: Path) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb.get("metadata", {}).get("papermill", {}).pop("input_path", None)
     nb.get("metadata", {}).get("papermill", {}).pop("output_path", None)
+    for i, cell in enumerate(nb.get("cells", [])):  # papermill's injected cell gets a random id
+        cell["id"] = f"cell-{i}"
     text = json.dumps(nb, ensure_ascii=False, indent=1)
     text = text.replace(str(cwd) + "/", "").replace(str(cwd), ".")
     path.write_text(text, encoding="utf-8")

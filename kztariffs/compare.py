@@ -1,0 +1,197 @@
+"""Comparisons as tidy DataFrames: areas side by side, settings side by side, positions by implied
+hourly rate, one authority across years. Money stays exact (``Decimal``); percentages are Decimals
+rounded half up to 0.01. Every row keeps the decree ids / row numbers it comes from.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from .audit import decree_rates
+from .vocab import label
+
+LOCALITY_PREFERENCE = ("all", "city", "village")
+_CENT = Decimal("0.01")
+
+
+def _q(x: Decimal | None) -> Decimal | None:
+    return None if x is None else Decimal(x).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def pct_change(new: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """(new - base) / base * 100, exact, rounded half up to 0.01; None if either is missing or base is 0."""
+    if new is None or base is None or base == 0:
+        return None
+    return ((Decimal(new) - Decimal(base)) * 100 / Decimal(base)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def decimal_median(values) -> Decimal | None:
+    vals = sorted(Decimal(v) for v in values if v is not None)
+    if not vals:
+        return None
+    n = len(vals)
+    mid = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+    return _q(mid)
+
+
+def _latest_decree(sub: pd.DataFrame) -> str:
+    """The decree in force: the latest decree date (then the largest id) among several."""
+    d = sub[["decree_id", "decree_date"]].drop_duplicates().fillna({"decree_date": ""})
+    return d.sort_values(["decree_date", "decree_id"]).iloc[-1]["decree_id"]
+
+
+def _pick_locality(sub: pd.DataFrame, locality: str | None) -> pd.DataFrame:
+    if locality is not None:
+        return sub[sub["locality"] == locality]
+    present = set(sub["locality"])
+    for loc in LOCALITY_PREFERENCE:
+        if loc in present:
+            return sub[sub["locality"] == loc]
+    return sub.iloc[0:0]
+
+
+# ---------------------------------------------------------------- regions side by side
+
+def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | None = None,
+                  positions: list[str] | None = None, locality: str | None = None,
+                  linked_only: bool = True) -> pd.DataFrame:
+    """One row per linked service (``service_key``) and position, with each area's service text,
+    row, price and the absolute and % difference from the first area.
+
+    Columns: ``service_key, category, position_key``, then per area ``decree_<a>, row_<a>,
+    locality_<a>, service_text_<a>, price_<a>``, then for every area but the first ``diff_<a>`` and
+    ``pct_<a>``. ``areas`` default: all areas with that setting and year, sorted. Per area the decree
+    with the latest date is used, and its ``all`` column, else ``city``, else ``village`` (or the given
+    ``locality``). ``linked_only``: keep services priced in at least two areas.
+    """
+    sub = df[(df["setting"] == setting) & (df["year"] == year)]
+    if areas is None:
+        areas = sorted(a for a in sub["area"].dropna().unique())
+    if positions is not None:
+        sub = sub[sub["position_key"].isin(positions)]
+    merged: pd.DataFrame | None = None
+    for area in areas:
+        a = sub[sub["area"] == area]
+        if not a.empty:
+            a = _pick_locality(a[a["decree_id"] == _latest_decree(a)], locality)
+        part = pd.DataFrame({
+            "service_key": a["service_key"].values, "category": a["category"].values,
+            "position_key": a["position_key"].values, f"decree_{area}": a["decree_id"].values,
+            f"row_{area}": pd.array(a["row"].tolist(), dtype="Int64"), f"locality_{area}": a["locality"].values,
+            f"service_text_{area}": a["service_text"].values, f"price_{area}": a["price_kzt"].values,
+        }).drop_duplicates(["service_key", "position_key"])
+        if merged is None:
+            merged = part
+        else:
+            merged = merged.merge(part, on=["service_key", "position_key"], how="outer", suffixes=("", "_dup"))
+            merged["category"] = merged["category"].where(merged["category"].notna(), merged.pop("category_dup"))
+    if merged is None or merged.empty:
+        cols = ["service_key", "category", "position_key"]
+        return pd.DataFrame(columns=cols)
+    price_cols = [f"price_{a}" for a in areas]
+    for c in price_cols:
+        merged[c] = merged[c].astype(object).where(merged[c].notna(), None)
+    if linked_only and len(areas) > 1:
+        merged = merged[merged[price_cols].notna().sum(axis=1) >= 2]
+    base = areas[0]
+    for a in areas[1:]:
+        merged[f"diff_{a}"] = [None if (x is None or b is None) else _q(Decimal(x) - Decimal(b))
+                               for x, b in zip(merged[f"price_{a}"], merged[f"price_{base}"])]
+        merged[f"pct_{a}"] = [pct_change(x, b) for x, b in zip(merged[f"price_{a}"], merged[f"price_{base}"])]
+    for c in price_cols:
+        merged[c] = merged[c].map(_q)
+    sort_cols = [f"row_{a}" for a in areas]
+    return merged.sort_values(sort_cols, na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- rates
+
+def _decree_meta(df: pd.DataFrame) -> pd.DataFrame:
+    cols = ["decree_id", "authority_key", "area", "setting", "year", "decree_date", "unit"]
+    return df[[c for c in cols if c in df]].drop_duplicates("decree_id")
+
+
+def position_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Implied hourly rate per decree, locality and position (see ``audit.decree_rates``), with the
+    decree's area, setting and year. Columns: ``decree_id, area, setting, year, locality, position_key,
+    hourly_rate, rows, rows_fitting, status, authority_key``. ``hourly_rate`` is None when the position
+    has too few rows or no consistent rate."""
+    rates = decree_rates(df)
+    out = rates.merge(_decree_meta(df), on="decree_id", how="left")
+    cols = ["decree_id", "area", "setting", "year", "locality", "position_key", "hourly_rate", "rows",
+            "rows_fitting", "status", "authority_key"]
+    return out[cols].sort_values(["area", "setting", "year", "decree_id", "locality", "position_key"],
+                                 na_position="last").reset_index(drop=True)
+
+
+def compare_settings(df: pd.DataFrame, position_key: str, areas: list[str] | None = None,
+                     years: list[int] | None = None, rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The same position in every setting: per decree and locality its implied hourly rate, the median
+    price of its rows, and how many rows. Columns: ``position_key, setting, area, year, decree_id,
+    locality, unit, hourly_rate, status, median_price, rows``. Note that units differ between
+    settings (per service vs per recipient per day)."""
+    sub = df[df["position_key"] == position_key]
+    if areas is not None:
+        sub = sub[sub["area"].isin(areas)]
+    if years is not None:
+        sub = sub[sub["year"].isin(years)]
+    if rates is None:
+        rates = position_rates(df[df["decree_id"].isin(sub["decree_id"].unique())])
+    rates = rates[rates["position_key"] == position_key].set_index(["decree_id", "locality"])
+    out = []
+    for (decree_id, loc), g in sub.groupby(["decree_id", "locality"], sort=True):
+        r = rates.loc[(decree_id, loc)] if (decree_id, loc) in rates.index else None
+        first = g.iloc[0]
+        out.append({"position_key": position_key, "setting": first["setting"], "area": first["area"],
+                    "year": first["year"], "decree_id": decree_id, "locality": loc, "unit": first.get("unit"),
+                    "hourly_rate": None if r is None else r["hourly_rate"],
+                    "status": None if r is None else r["status"],
+                    "median_price": decimal_median(g["price_kzt"]), "rows": len(g)})
+    cols = ["position_key", "setting", "area", "year", "decree_id", "locality", "unit", "hourly_rate", "status",
+            "median_price", "rows"]
+    res = pd.DataFrame(out, columns=cols)
+    return res.sort_values(["setting", "area", "year", "locality"]).reset_index(drop=True)
+
+
+def authority_years(df: pd.DataFrame, authority_key: str, by_setting: bool = True,
+                    rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One authority across years: per (setting, locality, position) and year the implied hourly rate,
+    the previous year's rate and the change in %. With ``by_setting=False`` settings are pooled
+    (``setting = "any"``; a year's rate is the median of its decrees' rates) — rates differ by setting,
+    so read such a change with care. Positions whose rate cannot be judged are left out.
+    Columns: ``authority_key, setting, locality, position_key, year, hourly_rate, decree_ids,
+    prev_year, prev_rate, change_pct``."""
+    if rates is None:
+        rates = position_rates(df[df["authority_key"] == authority_key])
+    r = rates[(rates["authority_key"] == authority_key) & rates["hourly_rate"].notna()].copy()
+    if not by_setting:
+        r["setting"] = "any"
+    out = []
+    for (setting, loc, pos), g in r.groupby(["setting", "locality", "position_key"], sort=True):
+        prev_year, prev_rate = None, None
+        for year, gy in g.groupby("year", sort=True):
+            rate = decimal_median(gy["hourly_rate"])
+            out.append({"authority_key": authority_key, "setting": setting, "locality": loc, "position_key": pos,
+                        "year": int(year), "hourly_rate": rate, "decree_ids": ";".join(sorted(gy["decree_id"])),
+                        "prev_year": prev_year, "prev_rate": prev_rate, "change_pct": pct_change(rate, prev_rate)})
+            prev_year, prev_rate = int(year), rate
+    cols = ["authority_key", "setting", "locality", "position_key", "year", "hourly_rate", "decree_ids",
+            "prev_year", "prev_rate", "change_pct"]
+    res = pd.DataFrame(out, columns=cols)
+    res["prev_year"] = pd.array(res["prev_year"].tolist(), dtype="Int64")
+    return res
+
+
+# ---------------------------------------------------------------- labels
+
+def with_labels(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A copy with ``category_label``, ``position_label`` and ``area_label`` in ``kk``, ``ru`` or ``en``
+    (for the key columns present; a missing key column gives an empty label column)."""
+    out = df.copy()
+    for kind, col in (("category", "category"), ("position", "position_key"), ("area", "area")):
+        if col in out:
+            out[f"{kind}_label"] = [label(kind, k if isinstance(k, str) else None, lang) for k in out[col]]
+        else:
+            out[f"{kind}_label"] = ""
+    return out
