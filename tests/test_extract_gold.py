@@ -86,3 +86,30 @@ def test_bokey_orda_continuation_rows_fill_down(seed_results):
     assert by_row[13]["service_no"] == 13 and by_row[14]["service_no"] == 13
     assert by_row[14]["position_key"] == "social_work_specialist"
     assert by_row[14]["service_text"] == by_row[13]["service_text"]
+
+
+def test_unknown_position_is_reported_not_guessed(tmp_path):
+    from conftest import seed_path
+    from kztariffs.dataset import extract_file
+
+    text = seed_path("oral-city_2025-12-18_no2999_home-2026_kk").read_text(encoding="utf-8")
+    odd = tmp_path / "odd.portal.txt"
+    # one row's position replaced by a role that is in no vocabulary
+    odd.write_text(text.replace("Күтім жөніндегі әлеуметтік қызметкер", "Бағбан", 1), encoding="utf-8")
+    res = extract_file(odd)
+    row1 = next(r for r in res.rows if r["row"] == 1)
+    assert row1["position"] == "Бағбан" and row1["position_key"] is None
+    assert any("unknown position 'Бағбан'" in n for n in res.notes)
+
+
+def test_fuzzy_position_match_is_reported(tmp_path):
+    from conftest import seed_path
+    from kztariffs.dataset import extract_file
+
+    text = seed_path("oral-city_2025-12-18_no2999_home-2026_kk").read_text(encoding="utf-8")
+    odd = tmp_path / "typo.portal.txt"
+    odd.write_text(text.replace("Күтім жөніндегі әлеуметтік қызметкер", "Күтім жөніндегі әлеуметтік қызметкерр", 1),
+                   encoding="utf-8")
+    res = extract_file(odd)
+    assert next(r for r in res.rows if r["row"] == 1)["position_key"] == "care_worker"
+    assert any("matched 'care_worker' fuzzily" in n for n in res.notes)
