@@ -182,6 +182,18 @@ def decree_rows(target: str, dataset: Path):
     return rows
 
 
+def name_values(args: list[str]) -> dict[str, str]:
+    """``-p NAME VALUE`` pairs left over by the parser (papermill-style parameters)."""
+    args, params = list(args), {}
+    while args:
+        flag = args.pop(0)
+        if flag not in ("-p", "--parameter") or len(args) < 2:
+            fail(f"unexpected argument {flag!r}; use -p NAME VALUE")
+        name, value = args.pop(0), args.pop(0)
+        params[name] = value
+    return params
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run(ctx: typer.Context,
         notebook: str = typer.Argument(..., help="Notebook name (e.g. compare_regions) or path"),
@@ -189,13 +201,7 @@ def run(ctx: typer.Context,
     """Execute a notebook with papermill: `kztariffs run compare_regions -p year 2026 -p setting home`."""
     from .notebooks import run as run_notebook
 
-    args, params = list(ctx.args), {}
-    while args:
-        flag = args.pop(0)
-        if flag not in ("-p", "--parameter") or len(args) < 2:
-            fail(f"unexpected argument {flag!r}; use -p NAME VALUE")
-        name, value = args.pop(0), args.pop(0)
-        params[name] = value
+    params = name_values(ctx.args)
     typer.echo(f"running {notebook} {params or ''}", err=True)
     try:
         executed, html_path = run_notebook(notebook, params, out_dir=out)
@@ -313,13 +319,7 @@ def scenario(ctx: typer.Context,
                                                   help="Staffing norms table for the staff view "
                                                        "(default: staffing_norms.csv next to the dataset)")):
     """Price a care package: `kztariffs scenario FILE [-p NAME VALUE ...] -o result.csv` (tenge, 2 decimals)."""
-    args, params = list(ctx.args), {}
-    while args:
-        flag = args.pop(0)
-        if flag not in ("-p", "--parameter") or len(args) < 2:
-            fail(f"unexpected argument {flag!r}; use -p NAME VALUE")
-        name, value = args.pop(0), args.pop(0)
-        params[name] = value
+    params = name_values(ctx.args)
     if out.suffix.lower() not in (".csv", ".parquet"):
         fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
     if not dataset.is_file():
