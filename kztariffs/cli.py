@@ -5,6 +5,7 @@ Errors reach the user as one line naming the file and the problem, with a non-ze
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -255,20 +256,17 @@ def lab(port: int = typer.Option(8888, help="Port")):
     env = project_jupyter_env()
     subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
                     "--display-name", "Python 3 (kztariffs)"], check=True, env=env, capture_output=True)
-    os.execvpe(sys.executable, [sys.executable, "-m", "jupyterlab", "--notebook-dir", ".", f"--port={port}"], env)
+    argv = [sys.executable, "-m", "jupyterlab", "--notebook-dir", ".", f"--port={port}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")  # containers often run as root
+    os.execvpe(sys.executable, argv, env)
 
 
 def project_jupyter_env() -> dict:
     """Jupyter config, data and runtime dirs inside the venv: nothing written to the user's home."""
-    import os
+    from .notebooks import jupyter_dirs
 
-    prefix = Path(sys.prefix)
-    env = dict(os.environ)
-    env.update(JUPYTER_CONFIG_DIR=str(prefix / "etc" / "jupyter"), JUPYTER_DATA_DIR=str(prefix / "share" / "jupyter"),
-               JUPYTER_RUNTIME_DIR=str(prefix / "share" / "jupyter" / "runtime"),
-               IPYTHONDIR=str(prefix / "etc" / "ipython"), MPLCONFIGDIR=str(prefix / "etc" / "matplotlib"),
-               JUPYTER_PLATFORM_DIRS="1")
-    return env
+    return {**os.environ, **jupyter_dirs()}
 
 
 @app.command()

@@ -7,7 +7,9 @@ the .ipynb is regenerated from it when it is older.
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from pathlib import Path
 
 from .dataset import atomic_path
@@ -16,6 +18,21 @@ from .errors import DecreeError
 NOTEBOOK_DIR = Path("notebooks")
 REPORT_DIR = Path("reports")
 KERNEL = "python3"
+
+
+def jupyter_dirs() -> dict[str, str]:
+    """Jupyter/IPython/matplotlib state kept inside the environment, not in the user's home."""
+    prefix = Path(sys.prefix)
+    return {"JUPYTER_CONFIG_DIR": str(prefix / "etc" / "jupyter"),
+            "JUPYTER_DATA_DIR": str(prefix / "share" / "jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(prefix / "share" / "jupyter" / "runtime"),
+            "IPYTHONDIR": str(prefix / "etc" / "ipython"),
+            "MPLCONFIGDIR": str(prefix / "etc" / "matplotlib"),
+            "JUPYTER_PLATFORM_DIRS": "1"}
+
+
+for _name, _value in jupyter_dirs().items():  # notebooks run by papermill write nothing in ~ either
+    os.environ.setdefault(_name, _value)
 
 
 class NotebookError(DecreeError):
