@@ -35,6 +35,7 @@ class _Row:
     after: list[str] = field(default_factory=list)  # text lines after the price (page breaks)
     price: str | None = None
     position_found: bool = False
+    category: str | None = None  # set for a category row (then the other fields are unused)
 
 
 def split_position(text: str) -> tuple[str, str] | None:
@@ -95,8 +96,7 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
             current = None
             if pending:
                 decree.warnings.append(f"line {no}: text before a category row kept for the next row")
-            rows.append(_Row(number=-1, line=no, before=[line]))  # category marker
-            rows[-1].price = "category"
+            rows.append(_Row(number=0, line=no, category=line))
             continue
         if anchor and int(anchor.group(1)) == expected and (current is None or current.price is not None):
             close(current)
@@ -119,16 +119,13 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
         decree.warnings.append(f"{len(pending)} line(s) after the last row were not part of any row")
 
     decree.header = [header]
-    category_rows = 0
     for row in rows:
-        if row.number == -1:
-            category_rows += 1
-            decree.rows.append(RawRow(cells=[row.before[0]], line=row.line))
+        if row.category:
+            decree.rows.append(RawRow(cells=[row.category], line=row.line))
             continue
         cells, reason = _cells(row)
         decree.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
-    numbers = [r.number for r in rows if r.number > 0]
-    if not numbers:
+    if not any(r.number for r in rows):
         raise NoTariffTable(path, "no tariff table found (no numbered rows)", decree=decree)
     return decree
 
