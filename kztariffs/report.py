@@ -64,6 +64,11 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
 def _run_job(job: Job, out_dir: str, cwd: str) -> tuple[str, str | None]:
     from .notebooks import run
 
+    # kernels inherit this worker's stderr; their start-up chatter would bury the progress bar
+    # (a failing cell is reported through the returned error, not through stderr)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
     try:
         run(job.notebook, job.params, out_dir=Path(out_dir), out_name=job.out_name, cwd=Path(cwd))
         return job.out_name, None
