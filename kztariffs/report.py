@@ -52,9 +52,11 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
                             f"{label('area', area)}: settings side by side", "Comparisons",
                             f"compare_settings__{area}"))
     jobs.append(Job("positions_rates", {}, "Implied hourly rates by position", "Comparisons", "positions_rates"))
-    for decree_id in sorted(df["decree_id"].unique()):
-        jobs.append(Job("audit_decree", {"decree_id": decree_id}, f"Audit of {decree_id}", "Audits",
-                        f"audit_decree__{decree_id}"))
+    for decree_id, g in df.groupby("decree_id", sort=True):
+        d = g.iloc[0]
+        title = (f"Audit: {d['authority']} № {d['decree_number']} of {d['decree_date']} "
+                 f"({label('setting', d['setting'])} {d['year']})")
+        jobs.append(Job("audit_decree", {"decree_id": decree_id}, title, "Audits", f"audit_decree__{decree_id}"))
     for sc in scenarios:
         jobs.append(Job("cost_scenarios", {"scenario": sc.as_posix()}, f"Scenario: {sc.stem.replace('_', ' ')}",
                         "Cost scenarios", f"cost_scenarios__{sc.stem}"))
