@@ -30,6 +30,12 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
+def check_output(path: Path | None, kinds=(".csv", ".parquet")) -> None:
+    """Refuse an output path of an unknown type before anything is written."""
+    if path is not None and path.suffix.lower() not in kinds:
+        fail(f"{path}: unknown output type {path.suffix or '(no extension)'!r}; use {' or '.join(kinds)}")
+
+
 def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -48,12 +54,11 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
             out: Path = typer.Option(..., "-o", "--out", help="Output .csv or .parquet"),
             rejects: Optional[Path] = typer.Option(None, "--rejects", help="Also write rejected rows here (.csv)")):
     """Extract the tariff rows of decree files into one CSV or Parquet file."""
-    from .dataset import extract_file, frames, write_table
+    from .dataset import checked, extract_file, frames, write_table
     from .linking import assign_service_keys
-    from .schema import validate
 
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
+    check_output(out)
+    check_output(rejects)
     results, failed = [], False
     for f in files:
         try:
@@ -69,8 +74,11 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
                    f"({res.decree.decree_id})", err=True)
     if failed:
         fail("nothing written: fix or remove the files above")
-    df, rej = frames(results)
-    df = validate(assign_service_keys(df))
+    try:
+        df, rej = frames(results)
+        df = checked(assign_service_keys(df))
+    except DecreeError as exc:
+        fail(str(exc))
     write_table(df, out)
     if rejects:
         write_table(rej, rejects)
@@ -102,6 +110,7 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
             df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
                                                     keep_going=keep_going)
         except DecreeError as exc:
+            progress.stop()
             fail(str(exc))
         progress.update(task, description="decrees read", completed=progress.tasks[0].total)
     for exc in failures:
@@ -155,9 +164,10 @@ def link(a: str = typer.Argument(..., help="Decree file or decree_id"),
     from .dataset import write_table
     from .linking import link as link_rows
 
+    check_output(out)
     da, db = decree_rows(a, dataset), decree_rows(b, dataset)
     pairs = link_rows(da, db)
-    write_table(pairs, out)
+    write_table(pairs, out)  # link writes CSV or Parquet by extension
     paired = pairs.dropna(subset=["row_a", "row_b"])
     typer.echo(f"{len(paired)} pairs; unpaired: {pairs['row_b'].isna().sum()} row(s) of A, "
                f"{pairs['row_a'].isna().sum()} row(s) of B -> {out}", err=True)
@@ -168,11 +178,14 @@ def decree_rows(target: str, dataset: Path):
     from .dataset import extract_file, frames, load_dataset
 
     path = Path(target)
-    if path.exists() or path.suffix:
+    if path.exists() or path.suffix.lower() in (".txt", ".pdf", ".html", ".htm"):
         try:
-            df, _ = frames([extract_file(path)])
+            res = extract_file(path)
+            df, _ = frames([res])
         except DecreeError as exc:
             fail(str(exc))
+        for note in res.notes:
+            warn(note)
         return df
     if not dataset.exists():
         fail(f"{dataset}: dataset not found; run `kztariffs build` first or give a decree file")
@@ -276,26 +289,10 @@ def audit(target: str = typer.Argument(..., help="Decree file, or a decree_id in
                                        help="Dataset to look a decree_id up in")):
     """Audit a decree's prices: each position's hourly rate, each row's minutes, rows that do not fit."""
     from .audit import CLI_FIRST, audit_decree, decree_rates
-    from .dataset import extract_file, frames, load_dataset, write_table
+    from .dataset import write_table
 
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
-    path = Path(target)
-    if path.is_file():
-        try:
-            res = extract_file(path)
-        except DecreeError as exc:
-            fail(str(exc))
-        for note in res.notes:
-            warn(note)
-        df, _ = frames([res])
-    else:
-        if not dataset.is_file():
-            fail(f"{dataset}: dataset not found (run `kztariffs build`, or give a decree file)")
-        full = load_dataset(dataset)
-        df = full[full["decree_id"] == target]
-        if df.empty:
-            fail(f"{target}: no such decree in {dataset}")
+    check_output(out)
+    df = decree_rows(target, dataset)
     table = audit_decree(df)
     table = table[CLI_FIRST + [c for c in table.columns if c not in CLI_FIRST]]
     write_table(table, out)
@@ -318,8 +315,7 @@ def scenario(ctx: typer.Context,
                                                        "(default: staffing_norms.csv next to the dataset)")):
     """Price a care package: `kztariffs scenario FILE [-p NAME VALUE ...] -o result.csv` (tenge, 2 decimals)."""
     params = name_values(ctx.args)
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        fail(f"{out}: unknown output type {out.suffix or '(no extension)'!r}; use .csv or .parquet")
+    check_output(out)
     if not dataset.is_file():
         fail(f"{dataset}: dataset not found; run `kztariffs build` first")
     from .dataset import write_table
@@ -338,7 +334,7 @@ def scenario(ctx: typer.Context,
                f"cost per recipient a month (KZT, half-up to the tiyn):", err=True)
     for r in res.regions.itertuples(index=False):
         if r.complete:
-            diff = ("" if r.region == scn.base_region else
+            diff = ("" if r.region == scn.base_region or r.monthly_per_recipient_diff_vs_base is None else
                     f" ({'+' if r.monthly_per_recipient_diff_vs_base >= 0 else ''}"
                     f"{fmt_money(r.monthly_per_recipient_diff_vs_base)} vs {scn.base_region})")
             typer.echo(f"  {r.region} ({r.locality}, {r.decree_id}): {fmt_money(r.monthly_per_recipient)}{diff}; "

@@ -18,7 +18,7 @@ from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
 from .readers import SUPPORTED, read_decree
-from .schema import COLUMNS, to_frame, validate
+from .schema import to_frame, validate
 
 REJECT_COLUMNS = ["source_file", "source_sha256", "decree_id", "line", "page", "row", "service_no",
                   "locality", "cells", "reason", "kind"]
@@ -51,11 +51,37 @@ def extract_file(path: str | Path) -> FileResult:
 
 
 def frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated dataset and rejects of several files."""
+    """Validated dataset and rejects of several files.
+
+    The same decree read from two files (two languages or forms of one decree, or one file given
+    twice) would duplicate its rows: that is refused with both file names.
+    """
+    seen: dict[str, Path] = {}
+    for res in results:
+        first = seen.setdefault(res.decree.decree_id, res.path)
+        if first != res.path:
+            raise DecreeError(res.path, f"same decree ({res.decree.decree_id}) as {first}; "
+                                        "keep one form or language of a decree in a build")
     rows = [r for res in results for r in res.rows]
-    df = validate(to_frame(rows))
+    df = checked(to_frame(rows))
     rejects = pd.DataFrame([r for res in results for r in res.rejects], columns=REJECT_COLUMNS)
+    for col in ("line", "page", "row", "service_no"):
+        rejects[col] = pd.array(rejects[col].tolist(), dtype="Int64")
     return df, rejects
+
+
+def checked(df: pd.DataFrame) -> pd.DataFrame:
+    """Schema validation with a one-line error (the first failure and how many there are)."""
+    import pandera.errors
+
+    try:
+        return validate(df)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        first = cases.iloc[0]
+        raise DecreeError(None, f"dataset fails its schema: {len(cases)} problem(s), first: column "
+                                f"{first.get('column')!r} check {first.get('check')!r} "
+                                f"value {first.get('failure_case')!r}") from None
 
 
 # ---------------------------------------------------------------- writing
@@ -66,6 +92,9 @@ def atomic_path(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; outputs are ordinary files
     try:
         yield Path(tmp)
         os.replace(tmp, target)
@@ -117,6 +146,12 @@ def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.Data
     else:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         df["price_kzt"] = df["price_kzt"].map(Decimal)
+        for col in ("line", "page", "row", "service_no", "year"):
+            if col in df:
+                df[col] = pd.array([None if pd.isna(v) else int(v) for v in df[col]], dtype="Int64")
+        df = df.astype(object).where(df.notna(), None).astype({c: "Int64" for c in
+                                                                ("line", "page", "row", "service_no", "year")
+                                                                if c in df})
     return df
 
 
@@ -215,7 +250,7 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
     from .linking import assign_service_keys
 
     df, rejects = frames(results)
-    df = validate(assign_service_keys(df))
+    df = checked(assign_service_keys(df))
     write_table(df, out_dir / "tariffs.parquet")
     write_table(df, out_dir / "tariffs.csv")
     write_table(rejects, out_dir / "rejects.csv")

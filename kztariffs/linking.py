@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
-from scipy.optimize import linear_sum_assignment
 
 from .text import fold
 
@@ -33,6 +31,9 @@ def _service_rows(df: pd.DataFrame) -> pd.DataFrame:
 def link(a: pd.DataFrame, b: pd.DataFrame, min_score: float = MIN_SCORE) -> pd.DataFrame:
     """Pair rows of decree ``a`` and ``b``: columns ``row_a, row_b, score`` (score 0..100);
     unpaired rows of either side appear with the other side empty and score NaN."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     ra, rb = _service_rows(a), _service_rows(b)
     pairs: list[tuple[int | None, int | None, float | None]] = []
     used_a, used_b = set(), set()

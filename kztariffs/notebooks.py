@@ -72,11 +72,11 @@ def sync_pair(py: Path) -> Path:
     return target
 
 
-def parameters_of(notebook: Path) -> dict:
-    """Default parameters declared in the notebook's ``parameters`` cell."""
+def parameters_of(notebook: Path) -> dict[str, dict]:
+    """Parameters declared in the notebook's ``parameters`` cell: name -> {default, help}."""
     import papermill as pm
 
-    return {k: v.get("default") for k, v in pm.inspect_notebook(str(notebook)).items()}
+    return pm.inspect_notebook(str(notebook))
 
 
 def coerce(notebook: Path, params: dict[str, str]) -> dict:
@@ -91,6 +91,10 @@ def coerce(notebook: Path, params: dict[str, str]) -> dict:
                 value = json.loads(value)
             except json.JSONDecodeError:
                 pass
+        info = declared[name]
+        wants_list = str(info.get("default", "")).startswith("[") or "list" in str(info.get("help", "")).lower()
+        if isinstance(value, str) and wants_list:
+            value = [v.strip() for v in value.split(",") if v.strip()]  # -p areas oral,bokey_orda
         out[name] = value
     return out
 

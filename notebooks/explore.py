@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, clear_output, display
 
 from kztariffs import plots
+from kztariffs.compare import decimal_median
 from kztariffs.dataset import load_dataset
 from kztariffs.vocab import label
 
@@ -75,7 +76,7 @@ def redraw(*_):
                        "locality", "price", "service_text"]].head(200))
         top = (sel.assign(label_=sel["area"].map(lambda k: label("area", k, lang)) + " · "
                           + sel["position_key"].map(lambda k: label("position", k, lang)))
-               .groupby("label_")["price_kzt"].median().sort_values().reset_index())
+               .groupby("label_")["price_kzt"].agg(decimal_median).sort_values().reset_index())
         plots.barh(top, "label_", ["price_kzt"], "Median tariff by area and position",
                    plots.t("price", lang), caption=plots.sources_caption(sel, lang))
         plt.show()

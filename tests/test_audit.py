@@ -181,5 +181,6 @@ def test_cli_audit_decree_id_and_unknown_id(tmp_path, seed_dataset):
     out2 = tmp_path / "none.csv"
     proc = run("audit", "no_such_decree", "-o", out2, "--dataset", ds)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"error: no_such_decree: no such decree in {ds}"
+    err = proc.stderr.strip()
+    assert err.startswith(f"error: no_such_decree: no such decree in {ds}") and "\n" not in err
     assert not out2.exists()

@@ -126,7 +126,7 @@ def test_bad_pdf_one_line_error_nothing_written(name, words, tmp_path, damaged):
     assert "Traceback" not in proc.stderr
     errors = [l for l in proc.stderr.splitlines() if l.startswith("error:") and str(path) in l]
     assert len(errors) == 1 and all(w in errors[0] for w in words), proc.stderr
-    assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
+    assert not out.exists() and not list(tmp_path.glob(".out.*"))
 
 
 def test_borderless_table_gives_no_rows_but_keeps_metadata():

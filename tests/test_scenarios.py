@@ -381,7 +381,7 @@ def test_cli_home_care(built, tmp_path):
     res = pd.read_csv(out, dtype=str, keep_default_na=False)
     reg = res[(res["view"] == "region") & (res["measure"] == "monthly_per_recipient")].set_index("region")["value"]
     assert reg.to_dict() == {"oral": "40203.48", "bokey_orda": "38900.02"}
-    assert not list(tmp_path.glob(".home.csv*"))
+    assert not list(tmp_path.glob(".home.*"))
 
 
 def test_cli_day_care_with_override(built, tmp_path):

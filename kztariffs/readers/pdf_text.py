@@ -36,6 +36,7 @@ class _Row:
     price: str | None = None
     position_found: bool = False
     category: str | None = None  # set for a category row (then the other fields are unused)
+    missing: bool = False  # a № the numbering skips: listed as a reject
 
 
 def split_position(text: str) -> tuple[str, str] | None:
@@ -98,10 +99,20 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
                 decree.warnings.append(f"line {no}: text before a category row kept for the next row")
             rows.append(_Row(number=0, line=no, category=line))
             continue
-        if anchor and int(anchor.group(1)) == expected and (current is None or current.price is not None):
+        number = int(anchor.group(1)) if anchor else None
+        bare = anchor is not None and not anchor.group(2)
+        complete = current is None or (current.price is not None and current.position_found)
+        # The next № starts a row when it stands alone on its line (even if the row before has no
+        # readable price: that row is then rejected), or when the row before is priced. A № that
+        # skips one or two numbers is accepted after a complete row; the missing rows are rejected.
+        if anchor and ((number == expected and (bare or (current is not None and current.price is not None)))
+                       or (bare and complete and expected < number <= expected + 2)):
             close(current)
-            current = _Row(number=expected, line=no, before=pending)
-            last_number = expected
+            for missing in range(expected, number):  # the skipped row's text, if any, goes with it
+                rows.append(_Row(number=missing, line=no, missing=True, before=pending))
+                pending = []
+            current = _Row(number=number, line=no, before=pending)
+            last_number = number
             pending = []
             rest = anchor.group(2)
             if rest:
@@ -115,16 +126,21 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
             continue
         _take(current, line)
     close(current)
-    if pending:
-        decree.warnings.append(f"{len(pending)} line(s) after the last row were not part of any row")
 
     decree.header = [header]
     for row in rows:
         if row.category:
             decree.rows.append(RawRow(cells=[row.category], line=row.line))
             continue
+        if row.missing:
+            decree.rows.append(RawRow(cells=[str(row.number), join_wrapped(row.before), "", ""], line=row.line,
+                                      reason=f"row № {row.number} not found: the numbering skips it"))
+            continue
         cells, reason = _cells(row)
         decree.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
+    if pending:
+        decree.rows.append(RawRow(cells=["", join_wrapped(pending), "", ""], line=rows[-1].line if rows else None,
+                                  reason=f"{len(pending)} line(s) after the last row belong to no row"))
     if not any(r.number for r in rows):
         raise NoTariffTable(path, "no tariff table found (no numbered rows)", decree=decree)
     return decree
@@ -151,11 +167,10 @@ def _take(row: _Row, line: str) -> None:
 
 def _cells(row: _Row) -> tuple[list[str], str | None]:
     text = join_wrapped(row.before + row.after)
-    split = split_position(text)
-    price = row.price or ""
-    if split is None:
-        return [str(row.number), text, "", price], "cannot tell the position from the service text"
-    service, position = split
     if not row.price:
-        return [str(row.number), service, position, ""], "no price found for the row"
-    return [str(row.number), service, position, price], None
+        return [str(row.number), text, "", ""], "no readable price found for the row"
+    split = split_position(text)
+    if split is None:
+        return [str(row.number), text, "", row.price], "cannot tell the position from the service text"
+    service, position = split
+    return [str(row.number), service, position, row.price], None

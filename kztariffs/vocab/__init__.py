@@ -59,13 +59,17 @@ def areas() -> list[dict]:
 _CATEGORY_TAIL = r"\w*\s+(қызметтер|қызметтері|қызмет түрлері|услуги|услуг)"
 
 
+@lru_cache(maxsize=1)
+def _category_patterns() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(re.escape(fold(m)) + _CATEGORY_TAIL), c["key"]) for c in categories() for m in c["match"]]
+
+
 def match_category(text: str) -> str | None:
     """Key of the category a table's category row names (the whole cell must be the name)."""
     f = fold(text).rstrip(":")
-    for c in categories():
-        for m in c["match"]:
-            if re.fullmatch(re.escape(fold(m)) + _CATEGORY_TAIL, f):
-                return c["key"]
+    for pattern, key in _category_patterns():
+        if pattern.fullmatch(f):
+            return key
     return None
 
 
@@ -123,5 +127,5 @@ def match_position(text: str) -> PositionMatch:
 
 
 def known_position_spellings() -> dict[str, str]:
-    """Folded spelling -> key, for readers that must find a position inside running text."""
-    return dict(_position_index())
+    """Folded spelling -> key, for readers that must find a position inside running text (do not modify)."""
+    return _position_index()
