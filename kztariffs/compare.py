@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from .audit import decree_rates
+from .numbers import to_tiyn
 from .vocab import label
 
 LOCALITY_PREFERENCE = ("all", "city", "village")
@@ -16,7 +17,7 @@ _CENT = Decimal("0.01")
 
 
 def _q(x: Decimal | None) -> Decimal | None:
-    return None if x is None else Decimal(x).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return to_tiyn(x)
 
 
 def pct_change(new: Decimal | None, base: Decimal | None) -> Decimal | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import DecreeError, NoTariffTable
+from .errors import DecreeError
 from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt

@@ -1,8 +1,10 @@
 """Prices as printed in decrees -> exact Decimal (never through float)."""
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 # Spaces that appear as thousands separators: space, no-break space, narrow no-break, thin space.
 _GROUP_SPACES = re.compile(r"[ \u00a0\u202f\u2009\u2007]")
@@ -40,6 +42,15 @@ def looks_like_price(text: str) -> bool:
         return False
 
 
-def format_kzt(value: Decimal | None) -> str:
+def to_tiyn(value: Decimal | Fraction | int | str | None) -> Decimal | None:
+    """Round an exact amount to the tiyn (0.01 tenge), half away from zero: the one rounding rule."""
+    if value is None:
+        return None
+    q = Fraction(Decimal(value) if isinstance(value, str) else value) * 100
+    n = math.floor(abs(q) + Fraction(1, 2))
+    return Decimal(-n if q < 0 else n).scaleb(-2)
+
+
+def format_kzt(value: Decimal | Fraction | None) -> str:
     """Two decimals, dot separator: what CSV and reports show."""
-    return "" if value is None else str(Decimal(value).quantize(TWO_PLACES))
+    return "" if value is None else f"{to_tiyn(value):.2f}"

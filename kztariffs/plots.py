@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from .numbers import to_tiyn
 from .vocab import label
 
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "font.size": 9, "axes.titlesize": 11,
@@ -31,7 +31,7 @@ def money(v) -> str:
     """``1 896.60`` style for tables (exact, two decimals)."""
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return "—"
-    return f"{Decimal(v).quantize(Decimal('0.01')):,.2f}".replace(",", "\u202f")
+    return f"{to_tiyn(v):,.2f}".replace(",", "\u202f")
 
 
 def sources_caption(df: pd.DataFrame, lang: str = "en") -> str:

@@ -68,6 +68,7 @@ import pandas as pd
 import yaml
 
 from .errors import DecreeError
+from .numbers import format_kzt, to_tiyn
 
 SCENARIO_DIR = Path("data/scenarios")
 STAFFING_NORMS = Path("data/processed/staffing_norms.csv")
@@ -99,16 +100,11 @@ STAFF_KEYS = {"recipients", "organization_type", "hours_per_staff_unit_per_year"
 
 def money(value: Fraction | Decimal | int | None) -> Decimal | None:
     """Round to the tiyn (0.01), half-up, from the exact value."""
-    if value is None:
-        return None
-    q = Fraction(value) * 100
-    n = math.floor(abs(q) + Fraction(1, 2))
-    return (Decimal(-n if q < 0 else n)).scaleb(-2)
+    return to_tiyn(value)
 
 
 def fmt_money(value) -> str:
-    m = money(value)
-    return "" if m is None else f"{m:.2f}"
+    return format_kzt(value)
 
 
 def exact(value: Any) -> Fraction:
@@ -601,7 +597,6 @@ def over_horizon(scn: Scenario, lines: pd.DataFrame, df: pd.DataFrame | None = N
     cumulative total. Year 0 is the scenario's year at the decrees' tariffs. ``rates`` (decree_id,
     position_key, hourly_rate[, locality]) default to :func:`kztariffs.audit.decree_rates` of ``df`` and are
     only needed for hourly-rate indexation."""
-    factors: dict[int, Fraction] = {}
     line_factor: dict[int, Fraction | None] = {}
     notes: dict[str, list[str]] = {}
     if scn.hourly_rates:

@@ -2,11 +2,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import RAW, ROOT, seed_path
+from conftest import ROOT, seed_path
 
 CLI = [sys.executable, "-m", "kztariffs.cli"]
 ORAL = "oral-city_2025-12-18_no2999_home-2026_kk"

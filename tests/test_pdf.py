@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
