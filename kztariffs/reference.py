@@ -13,17 +13,17 @@ the source where the item, or the printed cell, starts). Staff units are kept as
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from kztariffs.errors import DecreeError
+from .dataset import write_table
+from .errors import DecreeError
+from .text import squash
+from .vocab import match_category
 
 HEALTH_STANDARD_FILE = "health-ministry-order_2023-10-13_no153_health-care-standard_kk.txt"
 STAFFING_NORMS_FILE = "labour-ministry-order_2022-08-11_no308_staffing-norms_kk.txt"
@@ -38,46 +38,22 @@ STAFFING_COLUMNS = [
     "rule_text", "footnote_text", "source_file", "source_sha256", "line", "row_line",
 ]
 
-# Kazakh category adjectives (as in the decrees' category rows) -> the package's category keys.
-CATEGORY_KEYS = {
-    "тұрмыстық": "household",
-    "медициналық": "medical",
-    "психологиялық": "psychological",
-    "педагогикалық": "pedagogical",
-    "еңбек": "labour",
-    "мәдени": "cultural",
-    "экономикалық": "economic",
-    "құқықтық": "legal",
-}
-
-
 # --------------------------------------------------------------------------------------------------
 # shared helpers
 # --------------------------------------------------------------------------------------------------
 def _read_lines(path: Path) -> tuple[list[str], str]:
-    """Return the file's lines (no line ends) and the SHA-256 of its bytes."""
+    """The file's lines (no line ends) and the SHA-256 of its bytes (shared readers' checks)."""
+    from .readers import decode_text, load_bytes, sha256_bytes
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DecreeError(path, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DecreeError(path, f"not UTF-8 text (bad byte at offset {exc.start})") from None
-    return text.splitlines(), hashlib.sha256(data).hexdigest()
-
-
-_WS = re.compile(r"\s+")
-
-
-def _squash(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    data = load_bytes(path)
+    return decode_text(path, data).splitlines(), sha256_bytes(data)
 
 
 def _category_key(text: str) -> str | None:
-    m = re.search(r"әлеуметтік-(\w+)", text, flags=re.IGNORECASE)
-    return CATEGORY_KEYS.get(m.group(1).lower()) if m else None
+    """Category key of a heading that names one ("... әлеуметтік-медициналық қызметтер ...")."""
+    m = re.search(r"әлеуметтік-\w+", text, flags=re.IGNORECASE)
+    return match_category(f"{m.group(0)} қызметтер") if m else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -97,7 +73,7 @@ _PAGE_BREAK = re.compile(r"^\s*(?:---+|\*\*\*+)\s*$")
 
 
 def _strip_md(text: str) -> str:
-    return _squash(text.replace("**", ""))
+    return squash(text.replace("**", ""))
 
 
 def read_health_standard(path: str | Path) -> pd.DataFrame:
@@ -120,7 +96,7 @@ def read_health_standard(path: str | Path) -> pd.DataFrame:
 
     def emit(row: dict | None) -> None:
         if row is not None:
-            row["service_text"] = _squash(row["service_text"])
+            row["service_text"] = squash(row["service_text"])
             rows.append(row)
 
     def new_row(item_no: int | None, text: str, lineno: int) -> dict:
@@ -236,7 +212,7 @@ def _join_text(lines: list[str]) -> str:
     text = " ".join(_unspace(x)[0] for x in lines if x.strip())
     text = re.sub(r"\(\s+", "(", text)
     text = re.sub(r"\s+([),.;:])", r"\1", text)
-    return _squash(text)
+    return squash(text)
 
 
 def _join_fragments(fragments: list[str]) -> str:
@@ -255,7 +231,7 @@ def _join_fragments(fragments: list[str]) -> str:
     out = re.sub(r"\s+([),])", r"\1", out)
     out = re.sub(r"(\w)\(", r"\1 (", out)  # "Бағбан" + "(" -> "Бағбан ("
     out = re.sub(r",(?=[^\W\d_])", ", ", out)  # "тектес," + "сұйық" -> "тектес, сұйық"
-    return _squash(out)
+    return squash(out)
 
 
 def _split_position(name: str) -> tuple[str, str]:
@@ -267,7 +243,7 @@ def _split_position(name: str) -> tuple[str, str]:
         return ""
 
     clean = _POSITION_FOOTNOTES.sub(take, name)
-    return _squash(clean), ",".join(marks)
+    return squash(clean), ",".join(marks)
 
 
 def _units(token: str) -> str:
@@ -352,7 +328,7 @@ def _parse_footnotes(lines: list[str], start: int) -> dict[str, str]:
     for p in paras:
         m = re.match(r"^\s*(\d+|\*)\s+–\s+(.*)$", " ".join(x.strip() for x in p))
         if m:
-            notes[m.group(1)] = f"{m.group(1)} – {_squash(m.group(2))}"
+            notes[m.group(1)] = f"{m.group(1)} – {squash(m.group(2))}"
         elif notes:
             break  # the general notes that follow the footnote list
     return notes
@@ -518,20 +494,6 @@ def _add_values(row: _StaffRow, line: str, lineno: int) -> None:
 # --------------------------------------------------------------------------------------------------
 # writing
 # --------------------------------------------------------------------------------------------------
-def _write_csv_atomic(df: pd.DataFrame, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False, lineterminator="\n")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def build_reference_tables(raw_reference_dir: Path, out_dir: Path) -> dict[str, Path]:
     """Read both reference documents from ``raw_reference_dir`` and write the two CSV tables.
 
@@ -548,6 +510,6 @@ def build_reference_tables(raw_reference_dir: Path, out_dir: Path) -> dict[str, 
     paths: dict[str, Path] = {}
     for name, df in tables.items():
         target = out_dir / f"{name}.csv"
-        _write_csv_atomic(df, target)
+        write_table(df, target)
         paths[name] = target
     return paths

@@ -304,7 +304,7 @@ def test_build_failure_keeps_old_table(tmp_path, monkeypatch):
 
 
 def test_errors(tmp_path):
-    with pytest.raises(DecreeError, match="cannot read file"):
+    with pytest.raises(DecreeError, match="file not found"):
         read_health_standard(tmp_path / "missing.txt")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00garbage")
