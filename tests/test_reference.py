@@ -307,7 +307,7 @@ def test_errors(tmp_path):
     with pytest.raises(DecreeError, match="file not found"):
         read_health_standard(tmp_path / "missing.txt")
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00garbage")
+    bad.write_bytes("Бұйрық cp1251".encode("cp1251", errors="replace") + b"\xff")
     with pytest.raises(DecreeError, match="not UTF-8"):
         read_staffing_norms(bad)
     other = tmp_path / "other.txt"
