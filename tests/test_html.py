@@ -90,3 +90,19 @@ def test_page_without_table_is_no_tariff_table(tmp_path):
     with pytest.raises(NoTariffTable) as exc:
         read_decree(path)
     assert "no tariff table" in str(exc.value) and "2999" in exc.value.decree.text
+
+
+def test_annex_split_over_two_tables_reads_as_one(tmp_path):
+    """A saved page whose annex is cut into two <table>s (as when a page break is saved) loses no row."""
+    from kztariffs.dataset import extract_file
+
+    stem = "oral-city_2025-12-18_no2999_home-2026_kk"
+    page = (ROOT / "tests" / "fixtures" / "html" / f"{stem}.html").read_text(encoding="utf-8")
+    rows = page.split("<tr")
+    cut = len(rows) // 2
+    split = "<tr".join(rows[:cut]) + '</table>\n<p>page 2</p>\n<table border="1" class="annex">\n<tr' + "<tr".join(rows[cut:])
+    path = tmp_path / "split.html"
+    path.write_text(split, encoding="utf-8")
+    got = [(r["row"], r["service_no"], r["category"], squash(r["position"]), r["locality"], r["price_kzt"])
+           for r in extract_file(path).rows]
+    assert got == gold_rows(stem)

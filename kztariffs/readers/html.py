@@ -126,10 +126,12 @@ def _text_before(table) -> str:
 
 def read_html(path: Path, text: str, sha: str) -> RawDecree:
     soup = _soup(path, text)
-    best, best_rows, best_count = None, [], 0
+    best, best_rows, best_count, numbered = None, [], 0, []
     for table in soup.find_all("table"):
         rows = _grid(table)
         count = sum(1 for _, cells in rows if _numbered(cells))
+        if count:
+            numbered.append((table, rows))
         if count > best_count:
             best, best_rows, best_count = table, rows, count
     if best is None:
@@ -138,10 +140,24 @@ def read_html(path: Path, text: str, sha: str) -> RawDecree:
         page_text = "\n".join(squash(l) for l in soup.get_text("\n").split("\n") if squash(l))
         raise NoTariffTable(path, "no tariff table found (no <table> with numbered rows)",
                             decree=RawDecree(path, sha, "html", page_text))
-    decree = RawDecree(path=path, sha256=sha, form="html", text=_text_before(best))
-    first = next(i for i, (_, cells) in enumerate(best_rows) if _category(cells) or _numbered(cells))
-    decree.header = [cells for _, cells in best_rows[:first] if any(cells)]
-    for i, (line, cells) in enumerate(best_rows[first:], start=first):
+    width = max(len(c) for _, c in best_rows)
+    # an annex split over several tables of the same width (e.g. one per page) is read as one,
+    # in document order; each part's own leading header rows are skipped
+    parts = [(t, rows) for t, rows in numbered if max(len(c) for _, c in rows) == width]
+    if len(numbered) > len(parts):
+        warnings = [f"{len(numbered) - len(parts)} other table(s) with numbered rows but another column "
+                    "count were not read"]
+    else:
+        warnings = []
+    first_table, first_rows = parts[0]
+    decree = RawDecree(path=path, sha256=sha, form="html", text=_text_before(first_table), warnings=warnings)
+    body = []
+    for n, (_, rows) in enumerate(parts):
+        first = next(i for i, (_, cells) in enumerate(rows) if _category(cells) or _numbered(cells))
+        if n == 0:
+            decree.header = [cells for _, cells in rows[:first] if any(cells)]
+        body += [(i, line, cells) for i, (line, cells) in enumerate(rows) if i >= first]
+    for i, line, cells in body:
         if not any(cells):
             continue
         decree.rows.append(RawRow(cells=cells, line=line, table_row=i))

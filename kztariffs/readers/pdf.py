@@ -251,7 +251,8 @@ def read_pdf(path: Path, data: bytes, sha: str) -> RawDecree:
             tables = _camelot_tables(path, "lattice", engine="vector")
         except Exception as exc:  # camelot/playa failing on a PDF PDFium opened: report, don't crash
             raise DecreeError(path, f"PDF cannot be parsed ({type(exc).__name__}: {squash(str(exc))[:120]})") from None
-        tables = [t for t in tables if t.shape[0] >= 2 and t.shape[1] >= 4]
+        # a one-row table is kept: the last page may hold just the final row or a split row's tail
+        tables = [t for t in tables if t.shape[0] >= 1 and t.shape[1] >= 4]
         if tables:
             return _build(path, sha, doc, tables, "lattice")
         if not _has_text(doc):
