@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import plots
 from .audit import audit_decree
-from .compare import compare_areas, decimal_median, position_rates
+from .compare import compare_areas, decimal_median, ordered_areas, position_rates
 from .vocab import label
 
 
@@ -41,8 +41,7 @@ def build_brief(df: pd.DataFrame, setting: str, year: int, scenarios: list[Path]
     sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
     if sub.empty:
         raise ValueError(f"no tariffs for setting {setting!r} and year {year}")
-    n_decrees = df.groupby("area")["decree_id"].nunique()
-    areas = sorted(sub["area"].dropna().unique(), key=lambda a: (-n_decrees.get(a, 0), a))
+    areas = ordered_areas(df, sub["area"].unique())
     names = {a: label("area", a, lang) for a in areas}
     s_name = label("setting", setting, lang)
     sections = []

@@ -54,6 +54,13 @@ def _pick_locality(sub: pd.DataFrame, locality: str | None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- regions side by side
 
+def ordered_areas(df: pd.DataFrame, areas) -> list[str]:
+    """Areas in the order comparisons show them: the area with the most decrees in ``df`` first
+    (differences are against it: usually the region's centre), then by key."""
+    n_decrees = df.groupby("area")["decree_id"].nunique()
+    return sorted({a for a in areas if isinstance(a, str)}, key=lambda a: (-n_decrees.get(a, 0), a))
+
+
 def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | None = None,
                   positions: list[str] | None = None, locality: str | None = None,
                   linked_only: bool = True) -> pd.DataFrame:

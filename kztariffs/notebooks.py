@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from .dataset import atomic_path
@@ -18,6 +19,8 @@ from .errors import DecreeError
 NOTEBOOK_DIR = Path("notebooks")
 REPORT_DIR = Path("reports")
 KERNEL = "python3"
+START_TIMEOUT = 120  # seconds for a kernel to start
+CELL_TIMEOUT = 600  # seconds for one cell: a stuck cell becomes an error, never a hang
 
 
 def jupyter_dirs() -> dict[str, str]:
@@ -122,11 +125,14 @@ def run(name: str | Path, params: dict | None = None, out_dir: Path = REPORT_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f"{stem}.ipynb"
     cwd = Path(cwd or Path.cwd()).resolve()
-    with atomic_path(executed) as tmp:
+    with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="kztariffs-kernel-") as sockets:
         try:
             pm.execute_notebook(str(notebook), str(tmp), parameters=params, kernel_name=KERNEL,
                                 cwd=str(cwd), progress_bar=False, log_output=False,
-                                report_mode=False, request_save_on_cell_execute=False)
+                                report_mode=False, request_save_on_cell_execute=False,
+                                kernel_manager_class=_ipc_kernel_manager(Path(sockets)),
+                                start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT,
+                                iopub_timeout=30, raise_on_iopub_timeout=True)
         except pm.PapermillExecutionError as exc:
             raise NotebookError(notebook, f"cell {exc.exec_count or exc.cell_index} failed: "
                                           f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}") from None
@@ -136,6 +142,20 @@ def run(name: str | Path, params: dict | None = None, out_dir: Path = REPORT_DIR
         html_path = out_dir / f"{stem}.html"
         render_html(executed, html_path)
     return executed, html_path
+
+
+def _ipc_kernel_manager(sockets: Path):
+    """A kernel manager talking to its kernel over Unix sockets in a private folder: notebooks run in
+    parallel cannot race for the same TCP ports (which can leave a client waiting forever)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(sockets / "kernel")
+
+    return IPCKernelManager
 
 
 def _scrub(path: Path, cwd: Path) -> None:

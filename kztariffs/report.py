@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .compare import ordered_areas
 from .vocab import label
 
 
@@ -35,9 +36,7 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
     """Every comparison the data allows."""
     jobs: list[Job] = []
     for (setting, year), g in df.groupby(["setting", "year"], sort=True):
-        # the area with the most decrees first (differences are shown against it), then by name
-        n_decrees = df.groupby("area")["decree_id"].nunique()
-        areas = sorted(g["area"].dropna().unique(), key=lambda a: (-n_decrees.get(a, 0), a))
+        areas = ordered_areas(df, g["area"].unique())
         s_label = label("setting", setting)
         if len(areas) >= 2:
             jobs.append(Job("compare_regions", {"setting": setting, "year": int(year), "areas": areas},

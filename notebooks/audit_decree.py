@@ -53,7 +53,7 @@ display(table[["position", "locality", "hourly_rate", "rows", "rows_fitting", "s
 # %%
 judged = rates[rates["hourly_rate"].notna()].sort_values("hourly_rate")
 fig = plots.barh(judged.assign(position=judged["position_key"].map(lambda k: label("position", k, lang))),
-                 "position", ["hourly_rate"], f"Implied hourly rates, decree № {d['decree_number']}",
+                 "position", ["hourly_rate"], f"{plots.t('rates_title', lang)}, {plots.t('decree', lang)} № {d['decree_number']}",
                  plots.t("hourly_rate", lang), caption=plots.sources_caption(rows, lang))
 
 # %% [markdown]

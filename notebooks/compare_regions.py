@@ -27,14 +27,14 @@ lang = "en"
 from IPython.display import Markdown, display
 
 from kztariffs import plots
-from kztariffs.compare import compare_areas, position_rates, with_labels
+from kztariffs.compare import compare_areas, ordered_areas, position_rates, with_labels
 from kztariffs.dataset import load_dataset
 from kztariffs.vocab import label
 
 df = load_dataset(dataset)
 sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
 if areas is None:
-    areas = sorted(sub["area"].dropna().unique())
+    areas = ordered_areas(df, sub["area"].unique())
 sub = sub[sub["area"].isin(areas)]
 table = with_labels(compare_areas(df, setting, int(year), areas, positions), lang)
 names = [label("area", a, lang) for a in areas]
@@ -64,7 +64,7 @@ if len(areas) >= 2 and len(table):
     display(summary)
     plots.barh(summary.assign(label_=summary["category_label"] + " · " + summary["position_label"]), "label_",
                [f"median_pct_{a}" for a in areas[1:]],
-               f"{label('setting', setting, lang)} {year}: median difference vs {names[0]}, % (per linked service)",
+               f"{label('setting', setting, lang)} {year}: " + plots.t("median_diff", lang).format(base=names[0]),
                "%", caption=plots.sources_caption(sub, lang), legend=names[1:])
 
 # %% [markdown]
@@ -78,6 +78,6 @@ display(wide.map(plots.money))
 if len(wide):
     wide = wide.reset_index()
     plots.barh(wide, "position_label", [label("area", a, lang) for a in areas if label("area", a, lang) in wide],
-               f"Implied hourly rates, {label('setting', setting, lang)} {year}", plots.t("hourly_rate", lang),
+               f"{plots.t('rates_title', lang)}, {label('setting', setting, lang)} {year}", plots.t("hourly_rate", lang),
                caption=plots.sources_caption(sub, lang),
                legend=[label("area", a, lang) for a in areas if label("area", a, lang) in wide])

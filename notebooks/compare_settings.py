@@ -49,5 +49,5 @@ if len(table):
     wide = table.pivot_table(index="position_label", columns="setting_label", values="hourly_rate",
                              aggfunc="first").reset_index()
     cols = [c for c in wide.columns if c != "position_label"]
-    plots.barh(wide, "position_label", cols, f"{label('area', area, lang)}: implied hourly rate by setting",
+    plots.barh(wide, "position_label", cols, f"{label('area', area, lang)}: {plots.t('by_setting', lang)}",
                plots.t("hourly_rate", lang), caption=plots.sources_caption(sub, lang), legend=cols)

@@ -61,28 +61,39 @@ def view(**chosen):
     return sel
 
 
-def redraw(*_):
-    sel = view(**{k: c.value for k, c in controls.items()})
+def render(sel):
+    """Table and chart of a selection (display is plain output: it works headless too)."""
+    if sel.empty:
+        display(Markdown(plots.t("no_data", lang)))
+        return
+    table = sel.assign(area_name=sel["area"].map(lambda k: label("area", k, lang)),
+                       category_name=sel["category"].map(lambda k: label("category", k, lang)),
+                       position_name=sel["position_key"].map(lambda k: label("position", k, lang)),
+                       price=sel["price_kzt"].map(plots.money))
+    display(table[["area_name", "decree_number", "row", "service_no", "category_name", "position_name",
+                   "locality", "price", "service_text"]].head(200))
+    top = (sel.assign(label_=sel["area"].map(lambda k: label("area", k, lang)) + " · "
+                      + sel["position_key"].map(lambda k: label("position", k, lang)))
+           .groupby("label_")["price_kzt"].agg(decimal_median).sort_values().reset_index())
+    plots.barh(top, "label_", ["price_kzt"], plots.t("median_tariff", lang),
+               plots.t("price", lang), caption=plots.sources_caption(sel, lang))
+    plt.show()
+
+
+def redraw(change):
+    """A control changed: redraw the selection in the output area under the controls."""
     with out:
         clear_output(wait=True)
-        if sel.empty:
-            display(Markdown(plots.t("no_data", lang)))
-            return
-        table = sel.assign(area_name=sel["area"].map(lambda k: label("area", k, lang)),
-                           category_name=sel["category"].map(lambda k: label("category", k, lang)),
-                           position_name=sel["position_key"].map(lambda k: label("position", k, lang)),
-                           price=sel["price_kzt"].map(plots.money))
-        display(table[["area_name", "decree_number", "row", "service_no", "category_name", "position_name",
-                       "locality", "price", "service_text"]].head(200))
-        top = (sel.assign(label_=sel["area"].map(lambda k: label("area", k, lang)) + " · "
-                          + sel["position_key"].map(lambda k: label("position", k, lang)))
-               .groupby("label_")["price_kzt"].agg(decimal_median).sort_values().reset_index())
-        plots.barh(top, "label_", ["price_kzt"], "Median tariff by area and position",
-                   plots.t("price", lang), caption=plots.sources_caption(sel, lang))
-        plt.show()
+        render(view(**{k: c.value for k, c in controls.items()}))
 
 
 for c in controls.values():
     c.observe(redraw, names="value")
-display(w.HBox(list(controls.values())[:3]), w.HBox(list(controls.values())[3:]), out)
-redraw()
+display(Markdown("**Your selection** (open in JupyterLab and pick: the view appears under the controls)"),
+        w.HBox(list(controls.values())[:3]), w.HBox(list(controls.values())[3:]), out)
+
+# %% [markdown]
+# ## The view for the notebook's parameters
+
+# %%
+render(view(area=area, setting=setting, year=year, category=category, position=position))
