@@ -7,8 +7,12 @@ line (text forms) or page (PDF) and the table row index where it was found.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# A № cell as printed: "12" or "12." (readers use it to find body rows, normalize to read the №).
+ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\.?\s*$")
 
 
 @dataclass

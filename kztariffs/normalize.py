@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .metadata import Decree
-from .model import RawDecree, RawRow
+from .model import ROW_NUMBER, RawDecree, RawRow
 from .numbers import PriceError, parse_price
 from .text import fold, squash
 from .vocab import load, match_category, match_position
 
-_NUMBER = re.compile(r"^\s*(\d{1,4})\.?\s*$")
 FIXED_COLUMNS = 3  # №, service, position; the price columns follow
 
 
@@ -77,7 +76,7 @@ def normalize(raw: RawDecree, decree: Decree) -> Normalized:
             continue
         no_cell, service_cell, position_cell = (squash(c) for c in cells[:FIXED_COLUMNS])
         if no_cell:
-            m = _NUMBER.match(no_cell)
+            m = ROW_NUMBER.match(no_cell)
             if not m:
                 reject(raw_row, f"row number {no_cell!r} is not a number", row=row_no)
                 continue

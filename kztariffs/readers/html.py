@@ -13,15 +13,13 @@
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import DecreeError, NoTariffTable
-from ..model import RawDecree, RawRow
+from ..model import ROW_NUMBER, RawDecree, RawRow
 from ..text import squash
 from ..vocab import match_category
 
-_NUMBER = re.compile(r"^\d{1,4}\.?$")
 _SKIP = {"script", "style", "noscript", "head", "title"}
 
 
@@ -87,7 +85,7 @@ def _grid(table) -> list[tuple[int | None, list[str]]]:
 
 
 def _numbered(cells: list[str]) -> bool:
-    return bool(cells) and bool(_NUMBER.match(cells[0])) and sum(1 for c in cells if c) >= 3
+    return bool(cells) and bool(ROW_NUMBER.match(cells[0])) and sum(1 for c in cells if c) >= 3
 
 
 def _category(cells: list[str]) -> bool:

@@ -21,17 +21,15 @@ camelot and PDFium are imported lazily, only when a PDF is read.
 """
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
 from ..errors import DecreeError, NoTariffTable
-from ..model import RawDecree, RawRow
+from ..model import ROW_NUMBER, RawDecree, RawRow
 from ..numbers import looks_like_price
 from ..text import fold, join_wrapped, squash
 from ..vocab import load, match_category
 
-_NUMBER = re.compile(r"^\d{1,4}\.?$")
 MIN_ACCURACY = 80.0  # camelot's parsing-report accuracy (% of text inside cells) below which a table is not trusted
 MAX_BAD_SHARE = 0.1  # share of rows with a missing position or unreadable price above which the table is refused
 
@@ -86,7 +84,7 @@ def _category(cells: list[str]) -> bool:
 
 
 def _numbered(cells: list[str]) -> bool:
-    return bool(cells) and bool(_NUMBER.match(cells[0]))
+    return bool(cells) and bool(ROW_NUMBER.match(cells[0]))
 
 
 def _header_like(cells: list[str]) -> bool:

@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 from ..errors import NoTariffTable
-from ..model import RawDecree, RawRow
+from ..model import ROW_NUMBER, RawDecree, RawRow
 from ..text import fold, squash
 from ..vocab import load, match_category
 
 _SEPARATOR = re.compile(r"^\t[ \u00a0]*$")
-_NUMBER = re.compile(r"^\d{1,4}\.?$")
 
 
 def looks_like(text: str) -> bool:
@@ -58,7 +57,7 @@ def _is_body(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
     if len(filled) == 1 and match_category(filled[0]):
         return True
-    return bool(cells) and bool(_NUMBER.match(cells[0])) and len(filled) >= 3
+    return bool(cells) and bool(ROW_NUMBER.match(cells[0])) and len(filled) >= 3
 
 
 def read(path: Path, text: str, sha: str) -> RawDecree:
