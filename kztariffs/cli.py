@@ -236,15 +236,13 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
     import pandas as pd
 
     from .excel import write_excel
-    from .report import make_reports
+    from .report import make_reports, plan
 
     t0 = time.perf_counter()
     df = build_dataset(raw, processed)
     decrees = pd.read_csv(processed / "decrees.csv", dtype=str)
     write_excel(df, processed / "tariffs.xlsx", decrees)
     scenario_files = sorted(scenarios.glob("*.yaml")) if scenarios.is_dir() else []
-    from .report import plan
-
     jobs = plan(df, scenario_files)
     with _progress() as progress:
         task = progress.add_task("running notebooks", total=len(jobs))
@@ -253,7 +251,7 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
             progress.update(task, advance=1, description=f"{'FAILED' if err else 'done'}: {job.out_name}")
 
         try:
-            make_reports(df, decrees, processed, out, scenario_files, workers=workers, progress=step)
+            make_reports(df, decrees, processed, out, scenario_files, jobs, workers=workers, progress=step)
         except DecreeError as exc:
             fail(f"{exc}; previous reports left in place")
     typer.echo(f"{len(jobs)} reports + index in {out}/index.html "

@@ -7,6 +7,7 @@ import pickle
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -157,7 +158,9 @@ def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.Data
 
 # ---------------------------------------------------------------- build with a cache
 
-def _vocab_hash() -> str:
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """Hash of the package's code and vocabularies: a cached parse is reused only if neither changed."""
     h = hashlib.sha256(__version__.encode())
     vocab_dir = Path(__file__).parent / "vocab"
     for p in sorted(vocab_dir.glob("*.yaml")):
@@ -178,7 +181,7 @@ def cached_extract(path: Path, cache_dir: Path | None) -> FileResult:
     if cache_dir is None:
         return extract_file(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    key = cache_dir / f"{sha}-{_vocab_hash()}.pickle"
+    key = cache_dir / f"{sha}-{_code_hash()}.pickle"
     if key.exists():
         try:
             result = pickle.loads(key.read_bytes())

@@ -131,11 +131,10 @@ def swap_in(staging: Path, target: Path) -> None:
 
 
 def make_reports(df: pd.DataFrame, decrees: pd.DataFrame, processed: Path, reports: Path,
-                 scenarios: list[Path], workers: int = 2, progress=None) -> list[Job]:
-    """Run every planned notebook into a staging folder, write index and data, then swap in."""
+                 scenarios: list[Path], jobs: list[Job], workers: int = 2, progress=None) -> list[Job]:
+    """Run the planned notebooks (see ``plan``) into a staging folder, write index and data, then swap in."""
     from .notebooks import NotebookError
 
-    jobs = plan(df, scenarios)
     staging = reports.with_name(f".{reports.name}.staging")
     if staging.exists():
         shutil.rmtree(staging)
