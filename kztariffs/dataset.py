@@ -19,9 +19,9 @@ from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
 from .readers import SUPPORTED, read_decree
-from .schema import to_frame, validate
+from .schema import INT_COLUMNS, to_frame, validate
 
-REJECT_COLUMNS = ["source_file", "source_sha256", "decree_id", "line", "page", "row", "service_no",
+REJECT_COLUMNS = ["source_file", "source_sha256", "decree_id", "annex", "line", "page", "row", "service_no",
                   "locality", "cells", "reason", "kind"]
 
 
@@ -66,7 +66,7 @@ def frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [r for res in results for r in res.rows]
     df = checked(to_frame(rows))
     rejects = pd.DataFrame([r for res in results for r in res.rejects], columns=REJECT_COLUMNS)
-    for col in ("line", "page", "row", "service_no"):
+    for col in ("annex", "line", "page", "row", "service_no"):
         rejects[col] = pd.array(rejects[col].tolist(), dtype="Int64")
     return df, rejects
 
@@ -108,6 +108,8 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     if "price_kzt" in out:
         out["price_kzt"] = out["price_kzt"].map(format_kzt)
+    if "time_norm_min" in out:
+        out["time_norm_min"] = out["time_norm_min"].map(lambda v: "" if v is None else format(v.normalize(), "f"))
     return out
 
 
@@ -122,11 +124,10 @@ def write_table(df: pd.DataFrame, target: Path) -> None:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(df, preserve_index=False)
-        if "price_kzt" in df:
-            idx = table.schema.get_field_index("price_kzt")
-            table = table.set_column(idx, pa.field("price_kzt", pa.decimal128(14, 2)),
-                                     pa.array([None if v is None else Decimal(v) for v in df["price_kzt"]],
-                                              type=pa.decimal128(14, 2)))
+        for col, type_ in (("price_kzt", pa.decimal128(14, 2)), ("time_norm_min", pa.decimal128(12, 4))):
+            if col in df:
+                table = table.set_column(table.schema.get_field_index(col), pa.field(col, type_),
+                                         pa.array([None if v is None else Decimal(v) for v in df[col]], type=type_))
         with atomic_path(target) as tmp:
             pq.write_table(table, tmp)
     else:
@@ -144,15 +145,17 @@ def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.Data
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         df["price_kzt"] = df["price_kzt"].map(lambda v: None if v is None else Decimal(v))
+        if "time_norm_min" in df:
+            df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if v is None else Decimal(v).normalize())
     else:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         df["price_kzt"] = df["price_kzt"].map(Decimal)
-        for col in ("line", "page", "row", "service_no", "year"):
+        if "time_norm_min" in df:
+            df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if pd.isna(v) else Decimal(v))
+        for col in INT_COLUMNS:
             if col in df:
                 df[col] = pd.array([None if pd.isna(v) else int(v) for v in df[col]], dtype="Int64")
-        df = df.astype(object).where(df.notna(), None).astype({c: "Int64" for c in
-                                                                ("line", "page", "row", "service_no", "year")
-                                                                if c in df})
+        df = df.astype(object).where(df.notna(), None).astype({c: "Int64" for c in INT_COLUMNS if c in df})
     return df
 
 
@@ -202,10 +205,15 @@ def decrees_frame(results: list[FileResult]) -> pd.DataFrame:
     rows = []
     for res in results:
         d = res.decree.as_dict()
-        d.update(source_file=res.path.name, source_sha256=res.sha256, rows=len(res.rows),
+        d.update(annexes=annex_summary(res.decree), source_file=res.path.name, source_sha256=res.sha256, rows=len(res.rows),
                  rejects=len(res.rejects))
         rows.append(d)
     return pd.DataFrame(rows)
+
+
+def annex_summary(d: Decree) -> str:
+    """``1: home, per_service; 2: semi_stationary, per_recipient_day``"""
+    return "; ".join(f"{a.number}: {a.setting}, {a.unit}" for a in d.annexes)
 
 
 def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.DataFrame,
@@ -219,6 +227,8 @@ def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.
         lines.append(f"## {res.path.name}")
         lines.append(f"- decree: {d.decree_id} ({d.authority}, No. {d.decree_number} of {d.decree_date}); "
                      f"setting {d.setting}, year {d.year}, unit {d.unit}, language {d.language}")
+        if len(d.annexes) > 1:
+            lines.append(f"- annexes: {annex_summary(d)}")
         lines.append(f"- sha256: {res.sha256}")
         lines.append(f"- rows: {len(res.rows)}; rejects: "
                      f"{sum(r['kind'] == 'error' for r in res.rejects)} errors, "

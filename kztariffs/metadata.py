@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .model import RawDecree
+from .columns import unit_named
+from .model import RawDecree, RawTable
 from .text import fold, squash
-from .vocab import areas, load, match_setting, settings
+from .vocab import areas, match_setting, settings
 
 KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
              "қыркүйек", "қазан", "қараша", "желтоқсан"]
@@ -58,6 +59,16 @@ _POINT_1 = re.compile(r"(?-i:ПОСТАНОВЛЯЕТ|РЕШИЛ|ҚАУЛЫ ЕТ
 
 
 @dataclass
+class Annex:
+    """One annex table of a decree: its number and what its prices are (setting, unit)."""
+
+    number: int
+    title: str | None = None
+    setting: str | None = None
+    unit: str | None = None
+
+
+@dataclass
 class Decree:
     """What a decree says about itself. ``None`` = not stated in the text."""
 
@@ -71,14 +82,16 @@ class Decree:
     decree_number: str | None = None
     decree_date: str | None = None  # ISO
     year: int | None = None  # the year the tariffs are for
-    setting: str | None = None
+    setting: str | None = None  # None when the annexes differ
     language: str | None = None
-    unit: str | None = None
+    unit: str | None = None  # None when the annexes differ
+    annexes: list[Annex] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d.pop("warnings")
+        d.pop("annexes")
         return d
 
 
@@ -229,25 +242,73 @@ def read_metadata(raw: RawDecree) -> Decree:
 
     # Year and setting: the title, then the annex title, then the table header, then point 1 of
     # the operative part. Nothing else: years and settings in cited acts are not this decree's.
-    header_text = " ".join(" ".join(r) for r in raw.header)
+    tables = raw.tables or [RawTable()]
+    first_header = " ".join(" ".join(r) for r in tables[0].header)
     annex = _annex_text(head)
-    sources = (title or "", annex, header_text, _point_one(flat))
+    sources = (title or "", annex, first_header, _point_one(flat))
     year_res = {"kk": (_KK_YEAR,), "ru": (_RU_YEAR,)}.get(lang, (_KK_YEAR, _RU_YEAR))
     d.year = next((int(m.group(1)) for text in sources for rx in year_res if (m := rx.search(text))), None)
-    d.setting = next((s for text in sources if (s := match_setting(text))), None)
-    d.unit = price_unit(header_text, d.setting, annex, d.warnings)
+    if d.year is None:
+        d.year = next((int(m.group(1)) for t in tables for rx in year_res if (m := rx.search(t.title))), None)
+    if len(tables) == 1:
+        setting = next((s for text in sources if (s := match_setting(text))), None)
+        d.annexes = [Annex(_annex_number(annex) or 1, annex or None, setting,
+                           price_unit((first_header, annex), setting, d.warnings))]
+    else:
+        d.annexes = _annexes(tables, head, flat, d.warnings)
+    settings_ = {a.setting for a in d.annexes}
+    units = {a.unit for a in d.annexes}
+    d.setting = settings_.pop() if len(settings_) == 1 else None
+    d.unit = units.pop() if len(units) == 1 else None
     d.decree_id = make_decree_id(d)
     return d
 
 
-def price_unit(header_text: str, setting: str | None, annex: str, warnings: list[str]) -> str | None:
-    """Unit of the price columns: from the column header, then the annex title, else the setting's usual unit."""
-    units = load("columns")["units"]
-    for text in (header_text, annex):
-        f = fold(text)
-        for unit, words in units.items():
-            if any(fold(w) in f for w in words):
-                return unit
+_ANNEX_NO = re.compile(r"(?:(?<!\w)(\d{1,2})\s*-?\s*қосымша|қосымша\s*№?\s*(\d{1,2})(?!\d)"
+                       r"|(?i:приложени[еяю])\s*№?\s*(\d{1,2})(?!\d))")
+
+
+def _annex_number(text: str) -> int | None:
+    """Number of the annex a heading names: "2-қосымша", "Қосымша 2", "Приложение № 2"."""
+    m = _ANNEX_NO.search(text or "")
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
+def _operative_points(flat: str) -> list[str]:
+    """The operative part cut at its points and sub-points ("1.", "2)")."""
+    m = re.search(r"(?-i:ПОСТАНОВЛЯЕТ|РЕШИЛ|ҚАУЛЫ ЕТЕДІ|ШЕШІМ ҚАБЫЛДАДЫ)\s*:?(?P<ops>.+)$", flat, re.S)
+    if not m:
+        return []
+    return [p for p in re.split(r"(?:^|\s)\d{1,2}[.)]\s", m.group("ops")) if p.strip()]
+
+
+def _annexes(tables: list[RawTable], head: str, flat: str, warnings: list[str]) -> list[Annex]:
+    """Number, setting and unit of each annex of a decree with several annex tables: from the
+    annex's own heading and title, then its header, then the operative point that approves it."""
+    points = _operative_points(flat)
+    out: list[Annex] = []
+    for i, table in enumerate(tables):
+        own = table.title if i else (_annex_text(head) or table.title)
+        number = _annex_number(own) or (out[-1].number + 1 if out else 1)
+        header = " ".join(" ".join(r) for r in table.header)
+        point = " ".join(p for p in points if _annex_number(p) == number)
+        setting = next((s for text in (own, header, point) if (s := match_setting(text))), None)
+        if setting is None:
+            warnings.append(f"annex {number}: setting not stated in its title, header or operative point")
+        out.append(Annex(number, squash(own) or None, setting, price_unit((header, own, point), setting, warnings)))
+    numbers = [a.number for a in out]
+    if len(set(numbers)) != len(numbers):
+        warnings.append(f"annex numbers repeat ({numbers}); annexes numbered in table order")
+        out = [Annex(i + 1, a.title, a.setting, a.unit) for i, a in enumerate(out)]
+    return out
+
+
+def price_unit(texts: tuple[str, ...], setting: str | None, warnings: list[str]) -> str | None:
+    """Unit of the price columns: from the column header, then the annex title (and operative
+    point), else the setting's usual unit."""
+    for text in texts:
+        if unit := unit_named(text):
+            return unit
     if setting:
         default = next(s["default_unit"] for s in settings() if s["key"] == setting)
         warnings.append(f"price unit not stated in the table header; taken as {default} "

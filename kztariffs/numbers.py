@@ -34,6 +34,14 @@ def parse_price(text: str) -> Decimal:
     return Decimal(f"{whole}.{frac}" if frac else whole)
 
 
+def parse_quantity(text: str) -> Decimal:
+    """A printed quantity such as a time norm (``7,5``, ``0.25``, ``30``) -> Decimal; PriceError if not one."""
+    s = _GROUP_SPACES.sub("", str(text or "").strip()).replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d{1,4})?", s):
+        raise PriceError(f"{str(text).strip()!r} is not a number")
+    return Decimal(s)
+
+
 def looks_like_price(text: str) -> bool:
     try:
         parse_price(text)

@@ -9,29 +9,34 @@ import pandera.pandas as pa
 from .vocab import categories, settings
 
 COLUMNS = [
-    "decree_id", "source_file", "source_sha256", "source_form", "line", "page", "row", "service_no",
-    "category", "category_text", "service_text", "position", "position_key", "service_key",
-    "locality", "unit", "price_kzt", "authority", "authority_key", "area", "region", "kato",
+    "decree_id", "source_file", "source_sha256", "source_form", "line", "page", "annex", "row", "service_no",
+    "category", "category_text", "service_text", "unit_of_measure", "position", "position_key", "service_key",
+    "locality", "unit", "time_norm_min", "price_kzt", "authority", "authority_key", "area", "region", "kato",
     "decree_number", "decree_date", "year", "setting", "language",
 ]
+
+INT_COLUMNS = ("line", "page", "annex", "row", "service_no", "year")
 
 DESCRIPTIONS = {
     "decree_id": "Stable id of the decree: <issuing body key>_<decree date>_<decree number>",
     "source_file": "File in data/raw the row was read from",
     "source_sha256": "SHA-256 of that file",
-    "source_form": "Form of the file: portal_text, pdf_text, pdf, html",
+    "source_form": "Form of the file: portal_text, pdf_text, pdf, html, docx",
     "line": "1-based line of the row in a text or HTML file",
     "page": "1-based page of the row in a PDF",
-    "row": "1-based order of the row among the table's priced rows",
+    "annex": "Number of the annex (table) of the decree the row is in: 1, 2 ...",
+    "row": "1-based order of the row among its annex's priced rows (restarts at 1 in each annex)",
     "service_no": "The row's № as printed (filled down for rows that continue a service)",
     "category": "Category key (vocab/categories.yaml)",
     "category_text": "Category row as printed",
     "service_text": "Service as printed (wrapped lines joined)",
+    "unit_of_measure": "Unit of measure of the service as printed, where the table has such a column",
     "position": "Position (staff role) as printed",
     "position_key": "Position key (vocab/positions.yaml); empty if the spelling is unknown",
     "service_key": "Key shared by rows of different decrees that price the same service for the same position",
     "locality": "all, city or village: which price column the row comes from",
-    "unit": "per_service or per_recipient_day",
+    "unit": "What the price is for: per_service, per_recipient_day or per_month (of the row's annex or price column)",
+    "time_norm_min": "Time norm printed in the table, in minutes, exact (hours x 60); empty where the table prints none",
     "price_kzt": "Tariff in tenge, exact, two decimals",
     "authority": "Issuing body as printed (nominative)",
     "authority_key": "Issuing body key",
@@ -41,7 +46,7 @@ DESCRIPTIONS = {
     "decree_number": "Decree number as printed",
     "decree_date": "Decree date (ISO)",
     "year": "Year the tariffs are for",
-    "setting": "home, semi_stationary, stationary or temporary",
+    "setting": "home, semi_stationary, stationary or temporary: the setting of the row's annex",
     "language": "kk or ru",
 }
 
@@ -59,19 +64,24 @@ TARIFFS = pa.DataFrameSchema(
         "decree_id": _str(),
         "source_file": _str(),
         "source_sha256": _str(checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
-        "source_form": _str(checks=pa.Check.isin(["portal_text", "pdf_text", "pdf", "html"])),
+        "source_form": _str(checks=pa.Check.isin(["portal_text", "pdf_text", "pdf", "html", "docx"])),
         "line": pa.Column("Int64", nullable=True),
         "page": pa.Column("Int64", nullable=True),
+        "annex": pa.Column("Int64", checks=pa.Check.ge(1)),
         "row": pa.Column("Int64", checks=pa.Check.ge(1)),
         "service_no": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
         "category": _str(nullable=True, checks=pa.Check.isin([c["key"] for c in categories()])),
         "category_text": _str(nullable=True),
         "service_text": _str(nullable=True),
+        "unit_of_measure": _str(nullable=True),
         "position": _str(),
         "position_key": _str(nullable=True),
         "service_key": _str(nullable=True),
         "locality": _str(checks=pa.Check.isin(["all", "city", "village"])),
-        "unit": _str(nullable=True, checks=pa.Check.isin(["per_service", "per_recipient_day"])),
+        "unit": _str(nullable=True, checks=pa.Check.isin(["per_service", "per_recipient_day", "per_month"])),
+        "time_norm_min": pa.Column(object, nullable=True, checks=pa.Check(
+            lambda s: s.map(lambda v: v is None or (isinstance(v, Decimal) and v > 0)), element_wise=False,
+            error="time norm must be a positive Decimal (minutes)")),
         "price_kzt": pa.Column(object, checks=pa.Check(_positive_decimal, element_wise=False,
                                                        error="price must be a positive Decimal with at most 2 decimals")),
         "authority": _str(nullable=True),
@@ -85,7 +95,7 @@ TARIFFS = pa.DataFrameSchema(
         "setting": _str(nullable=True, checks=pa.Check.isin([s["key"] for s in settings()])),
         "language": _str(nullable=True, checks=pa.Check.isin(["kk", "ru"])),
     },
-    unique=["decree_id", "row", "locality"],
+    unique=["decree_id", "annex", "row", "locality"],
     strict=True,
     ordered=False,
 )
@@ -94,10 +104,10 @@ TARIFFS = pa.DataFrameSchema(
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     """Rows -> DataFrame with the dataset's columns and dtypes (strings as Python objects)."""
     df = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("line", "page", "row", "service_no", "year"):
+    for col in INT_COLUMNS:
         df[col] = pd.array(df[col].tolist(), dtype="Int64")
     for col in COLUMNS:
-        if col not in ("line", "page", "row", "service_no", "year", "price_kzt"):
+        if col not in INT_COLUMNS and col not in ("price_kzt", "time_norm_min"):
             df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
 

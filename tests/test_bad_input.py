@@ -31,7 +31,7 @@ def bad_files(tmp_path):
         "empty": tmp_path / "empty.txt",
         "binary": tmp_path / "binary.txt",
         "no_table": tmp_path / "no_table.txt",
-        "unknown_type": tmp_path / "decree.docx",
+        "unknown_type": tmp_path / "decree.odt",
         "not_utf8": tmp_path / "cp1251.txt",
     }
     files["empty"].write_text("  \n\n", encoding="utf-8")
@@ -47,7 +47,7 @@ def bad_files(tmp_path):
     ("empty", ["empty file"]),
     ("binary", ["binary"]),
     ("no_table", ["no tariff table"]),
-    ("unknown_type", ["unknown file type", ".docx"]),
+    ("unknown_type", ["unknown file type", ".odt"]),
     ("not_utf8", ["not UTF-8"]),
 ])
 def test_bad_file_one_line_error_nothing_written(bad_files, tmp_path, kind, words):

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from kztariffs.metadata import detect_language, read_metadata
-from kztariffs.model import RawDecree
+from kztariffs.model import RawDecree, RawTable
 
 RU = ROOT / "tests" / "fixtures" / "ru"
 CLI = [sys.executable, "-m", "kztariffs.cli"]
@@ -97,7 +97,8 @@ def test_fixtures_are_up_to_date():
 # ---------------------------------------------------------------- (b) titles and act lines
 
 def meta(text: str, header=None):
-    return read_metadata(RawDecree(Path("x.txt"), "0" * 64, "portal_text", text, header=header or []))
+    return read_metadata(RawDecree(Path("x.txt"), "0" * 64, "portal_text", text,
+                                   tables=[RawTable(header=header or [])]))
 
 
 PREAMBLE = ("      В соответствии с Социальным кодексом Республики Казахстан, {issuer} ПОСТАНОВЛЯЕТ:\n\n"

@@ -4,6 +4,7 @@
 - ``pdf_text``: text taken from a PDF (wrapped cells, letter-spaced words, page breaks)
 - ``pdf``: the portal's PDF itself (camelot)
 - ``html``: a saved portal web page
+- ``docx``: a Word file (the portal's .docx; cells and merges read from the XML)
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from ..model import RawDecree
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED = sorted(TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES)
+DOCX_SUFFIXES = {".docx"}
+ALL_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+SUPPORTED = sorted(ALL_SUFFIXES)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -53,13 +56,17 @@ def read_decree(path: str | Path) -> RawDecree:
     """Read any supported decree file; raise :class:`DecreeError` with a one-line reason."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES:
+    if suffix not in ALL_SUFFIXES:
         if not path.exists():
             raise DecreeError(path, "file not found")
         raise DecreeError(path, f"unknown file type {suffix or '(no extension)'!r}; "
                                 f"expected one of {', '.join(SUPPORTED)}")
     data = load_bytes(path)
     sha = sha256_bytes(data)
+    if suffix in DOCX_SUFFIXES:
+        from .docx import read_docx  # python-docx is imported only for Word files
+
+        return read_docx(path, data, sha)
     if suffix in PDF_SUFFIXES:
         from .pdf import read_pdf  # camelot is imported only for PDFs
 

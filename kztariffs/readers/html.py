@@ -1,24 +1,28 @@
 """A saved portal web page (Kazakh or Russian): the annex ``<table>`` and the decree text above it.
 
-- The annex is the ``<table>`` with the most numbered rows (a first cell ``1``, ``2`` ...); layout
-  tables of the page around it are ignored.
-- ``rowspan``/``colspan`` are expanded into a grid. A № or service cell merged over several position
-  rows stays empty in the rows below its first one (normalize fills the service down); a position
-  or price cell merged over rows applies to each of them and is copied down. A category row is one
-  cell spanning the table, so it stays a row with a single non-empty cell.
+- Every ``<table>`` with numbered rows (a first cell ``1``, ``2`` ...) is an annex table; layout
+  tables of the page around them are ignored, and tables nested in an annex's cells too. Several
+  annexes give several tables, each with the text between it and the table before as its title;
+  one annex split over several tables of the same width (one per page), with no annex heading
+  between them and numbering that goes on, is read as one.
+- ``rowspan``/``colspan`` are expanded into a grid following the model's merge convention
+  (``model.py``): header cells repeat their text over their span; in the body, a cell merged down
+  repeats its text in each row and marks the rows below as ``spanned``; a category row is one cell
+  spanning the table, so it stays a row with a single non-empty cell.
 - Header rows are the rows before the first category or numbered row.
-- The decree text is the text of the page's blocks before the table inside the element that holds
-  the table (title, the line naming the act, preamble, annex title): navigation around it is left out.
+- The decree text is the text of the page's blocks before the first table inside the element that
+  holds it (title, the line naming the act, preamble, annex title): navigation around it is left out.
 - Every row keeps the line of its ``<tr>`` in the saved file.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import DecreeError, NoTariffTable
-from ..model import ROW_NUMBER, RawDecree, RawRow
+from ..model import ROW_NUMBER, RawDecree, RawRow, RawTable
 from ..text import squash
-from ..vocab import match_category
+from ..vocab import match_category, match_setting
 
 _SKIP = {"script", "style", "noscript", "head", "title"}
 
@@ -49,39 +53,47 @@ def _own_rows(table) -> list:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
 
 
-def _grid(table) -> list[tuple[int | None, list[str]]]:
-    """Rows of cell texts with rowspan/colspan expanded: [(sourceline, cells), ...]."""
-    out: list[tuple[int | None, list[str]]] = []
-    pending: dict[int, tuple[int, str, bool]] = {}  # column -> (rows left, text, copy down)
-    for tr in _own_rows(table):
-        cells: list[str] = []
-        col = 0
+class _Cell:
+    __slots__ = ("text", "row", "col")
+
+    def __init__(self, text: str, row: int, col: int):
+        self.text, self.row, self.col = text, row, col  # row, col: where the merged cell starts
+
+
+def _grid(table) -> list[tuple[int | None, list[_Cell]]]:
+    """Rows of cells with rowspan/colspan expanded: every grid slot knows the cell covering it."""
+    out: list[tuple[int | None, list[_Cell]]] = []
+    pending: dict[int, tuple[int, _Cell]] = {}  # column -> (rows left, cell)
+    for r, tr in enumerate(_own_rows(table)):
+        cells: list[_Cell] = []
         tds = [td for td in tr.find_all(["td", "th"]) if td.find_parent("tr") is tr]
 
         def fill_pending():
-            nonlocal col
-            while col in pending:
-                left, txt, copy = pending[col]
-                cells.append(txt if copy else "")
+            while len(cells) in pending:
+                left, cell = pending[len(cells)]
                 if left <= 1:
-                    del pending[col]
+                    del pending[len(cells)]
                 else:
-                    pending[col] = (left - 1, txt, copy)
-                col += 1
+                    pending[len(cells)] = (left - 1, cell)
+                cells.append(cell)
 
         for td in tds:
             fill_pending()
-            txt = _cell_text(td)
+            cell = _Cell(_cell_text(td), r, len(cells))
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
-            for k in range(cs):
-                cells.append(txt if k == 0 else "")
+            for _ in range(cs):
                 if rs > 1:
-                    pending[col] = (rs - 1, txt if k == 0 else "", col >= 2)
-                col += 1
+                    pending[len(cells)] = (rs - 1, cell)
+                cells.append(cell)
         fill_pending()
         out.append((getattr(tr, "sourceline", None), cells))
     width = max((len(c) for _, c in out), default=0)
-    return [(line, cells + [""] * (width - len(cells))) for line, cells in out]
+    return [(line, cells + [_Cell("", -1, -1)] * (width - len(cells))) for line, cells in out]
+
+
+def _texts(cells: list[_Cell]) -> list[str]:
+    """Body-row texts: a cell merged across columns keeps its text in its first column only."""
+    return [c.text if c.col == i else "" for i, c in enumerate(cells)]
 
 
 def _numbered(cells: list[str]) -> bool:
@@ -122,41 +134,59 @@ def _text_before(table) -> str:
     return "\n".join(squash(s) for s in reversed(chunks) if squash(s))
 
 
+def _heading_between(strings: list[str]) -> bool:
+    """Text between two tables that starts another annex (its heading or a title naming a setting)."""
+    text = " ".join(strings)
+    return bool(re.search(r"(?i)қосымша|приложени", text) or match_setting(text))
+
+
 def read_html(path: Path, text: str, sha: str) -> RawDecree:
     soup = _soup(path, text)
-    best, best_rows, best_count, numbered = None, [], 0, []
+    numbered = []
     for table in soup.find_all("table"):
         rows = _grid(table)
-        count = sum(1 for _, cells in rows if _numbered(cells))
-        if count:
+        if any(_numbered(_texts(cells)) for _, cells in rows):
             numbered.append((table, rows))
-        if count > best_count:
-            best, best_rows, best_count = table, rows, count
-    if best is None:
+    # tables nested inside an annex table's cell are not annexes of their own
+    numbered = [(t, rows) for t, rows in numbered
+                if not any(t is not o and o in t.parents for o, _ in numbered)]
+    if not numbered:
         for t in soup.find_all(_SKIP):
             t.decompose()
         page_text = "\n".join(squash(l) for l in soup.get_text("\n").split("\n") if squash(l))
         raise NoTariffTable(path, "no tariff table found (no <table> with numbered rows)",
                             decree=RawDecree(path, sha, "html", page_text))
-    width = max(len(c) for _, c in best_rows)
-    # an annex split over several tables of the same width (e.g. one per page) is read as one,
-    # in document order; each part's own leading header rows are skipped
-    parts = [(t, rows) for t, rows in numbered if max(len(c) for _, c in rows) == width]
-    if len(numbered) > len(parts):
-        warnings = [f"{len(numbered) - len(parts)} other table(s) with numbered rows but another column "
-                    "count were not read"]
-    else:
-        warnings = []
-    first_table, first_rows = parts[0]
-    decree = RawDecree(path=path, sha256=sha, form="html", text=_text_before(first_table), warnings=warnings)
-    body = []
-    for n, (_, rows) in enumerate(parts):
-        first = next(i for i, (_, cells) in enumerate(rows) if _category(cells) or _numbered(cells))
-        if n == 0:
-            decree.header = [cells for _, cells in rows[:first] if any(cells)]
-        body += [(i, line, cells) for i, (line, cells) in enumerate(rows) if i >= first]
-    for i, line, cells in body:
-        if not any(cells):
+    owner = {id(t): t for t, _ in numbered}
+    between: list[list[str]] = [[] for _ in numbered]  # text before each annex table (after the one before)
+    k = 0
+    for s in soup.find_all(string=True):
+        if s.parent is None or s.parent.name in _SKIP or not squash(s):
             continue
-        decree.rows.append(RawRow(cells=cells, line=line, table_row=i))
+        inside = next((p for p in s.parents if id(p) in owner), None)
+        if inside is not None:
+            k = next(i for i, (t, _) in enumerate(numbered) if t is inside) + 1
+        elif k < len(numbered):
+            between[k].append(squash(s))
+    decree = RawDecree(path=path, sha256=sha, form="html", text=_text_before(numbered[0][0]))
+    width = None
+    for n, (table, rows) in enumerate(numbered):
+        first = next(i for i, (_, cells) in enumerate(rows)
+                     if _category(_texts(cells)) or _numbered(_texts(cells)))
+        header = [[c.text for c in cells] for _, cells in rows[:first] if any(c.text for c in cells)]
+        body = rows[first:]
+        first_no = next((int(ROW_NUMBER.match(t[0]).group(1)) for _, c in body
+                         if _numbered(t := _texts(c))), 1)
+        # an annex split over several tables of the same width (e.g. one per page) is read as one
+        if (decree.tables and len(rows[0][1]) == width and first_no != 1 and not _heading_between(between[n])):
+            current = decree.tables[-1]
+        else:
+            current = RawTable(header=header, title="\n".join(between[n]) if n else "")
+            decree.tables.append(current)
+            width = len(rows[0][1])
+        for i, (line, cells) in enumerate(rows[first:], start=first):
+            texts = _texts(cells)
+            if not any(texts):
+                continue
+            spanned = frozenset(j for j, c in enumerate(cells) if c.row < i and c.col == j and c.text)
+            current.rows.append(RawRow(cells=texts, line=line, table_row=i, spanned=spanned))
     return decree

@@ -24,8 +24,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from ..columns import is_header_row
 from ..errors import DecreeError, NoTariffTable
-from ..model import ROW_NUMBER, RawDecree, RawRow
+from ..model import ROW_NUMBER, RawDecree, RawRow, RawTable
 from ..numbers import looks_like_price
 from ..text import fold, join_wrapped, squash
 from ..vocab import load, match_category
@@ -85,12 +86,6 @@ def _category(cells: list[str]) -> bool:
 
 def _numbered(cells: list[str]) -> bool:
     return bool(cells) and bool(ROW_NUMBER.match(cells[0]))
-
-
-def _header_like(cells: list[str]) -> bool:
-    cols = load("columns")
-    words = [w for ws in cols["columns"].values() for w in ws] + [w for ws in cols["localities"].values() for w in ws]
-    return any(c and any(fold(c).startswith(fold(w)) for w in words) for c in cells)
 
 
 def _complete(cells: list[str], nprices: int) -> bool:
@@ -236,9 +231,8 @@ def _build(path: Path, sha: str, doc, tables, flavor: str) -> RawDecree:
     reason, bad = _check(body, ncols)
     if reason:
         raise NoTariffTable(path, f"annex table not read with confidence ({flavor}: {reason})", decree=decree)
-    decree.header = header
-    decree.rows = [RawRow(cells=p.cells, page=p.page, table_row=p.table_row, reason=bad.get(i))
-                   for i, p in enumerate(body)]
+    decree.tables = [RawTable(header=header, rows=[
+        RawRow(cells=p.cells, page=p.page, table_row=p.table_row, reason=bad.get(i)) for i, p in enumerate(body)])]
     return decree
 
 

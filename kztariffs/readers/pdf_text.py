@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NoTariffTable
-from ..model import RawDecree, RawRow
+from ..columns import Column, unit_named
+from ..model import RawDecree, RawRow, RawTable
 from ..numbers import looks_like_price
 from ..text import fold, join_wrapped, repair_letter_spacing, squash
 from ..vocab import known_position_spellings, match_category
@@ -127,19 +128,24 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
         _take(current, line)
     close(current)
 
-    decree.header = [header]
+    # The cells are rebuilt here, so their roles are known: №, service, position, one price.
+    header_line = " ".join(header)
+    table = RawTable(header=[header], columns=[
+        Column(0, "number", "№"), Column(1, "service", ""), Column(2, "position", ""),
+        Column(3, "price", header_line, "all", unit_named(header_line))])
+    decree.tables.append(table)
     for row in rows:
         if row.category:
-            decree.rows.append(RawRow(cells=[row.category], line=row.line))
+            table.rows.append(RawRow(cells=[row.category], line=row.line))
             continue
         if row.missing:
-            decree.rows.append(RawRow(cells=[str(row.number), join_wrapped(row.before), "", ""], line=row.line,
+            table.rows.append(RawRow(cells=[str(row.number), join_wrapped(row.before), "", ""], line=row.line,
                                       reason=f"row № {row.number} not found: the numbering skips it"))
             continue
         cells, reason = _cells(row)
-        decree.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
+        table.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
     if pending:
-        decree.rows.append(RawRow(cells=["", join_wrapped(pending), "", ""], line=rows[-1].line if rows else None,
+        table.rows.append(RawRow(cells=["", join_wrapped(pending), "", ""], line=rows[-1].line if rows else None,
                                   reason=f"{len(pending)} line(s) after the last row belong to no row"))
     if not any(r.number for r in rows):
         raise NoTariffTable(path, "no tariff table found (no numbered rows)", decree=decree)
