@@ -67,11 +67,13 @@ def test_pdf_provenance_is_the_page(stem, pdf_results):
 
 def test_fixtures_break_rows_at_page_breaks():
     """camelot sees halves of rows at page breaks (so the stitching above is exercised)."""
-    from kztariffs.readers import pdf
+    import pypdfium2 as pdfium
 
-    tables = pdf._camelot_tables(PDF / "oral-city_2025-09-16_no1971_semi-stationary-2025_kk.pdf", "lattice",
-                                 engine="vector")
-    firsts = [[pdf._cell(c) for c in t.df.values.tolist()[0]] for t in tables[1:]]
+    from kztariffs.readers.pdf_grid import camelot_tables
+
+    path = PDF / "oral-city_2025-09-16_no1971_semi-stationary-2025_kk.pdf"
+    tables = camelot_tables(path, pdfium.PdfDocument(str(path)))
+    firsts = [t.texts[0] for t in tables[1:]]
     assert any(not f[0] and f[1] for f in firsts)  # a row continued at the top of a page, № elsewhere
 
 
