@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .model import ROW_NUMBER
+from .numbers import looks_like_price, parse_quantity
 from .text import fold, squash
 from .vocab import load
 
@@ -43,7 +45,11 @@ class Column:
 
 
 def _words(words: list[str]) -> re.Pattern:
-    return re.compile("|".join(rf"(?<!\w){re.escape(fold(w))}" for w in sorted(words, key=len, reverse=True)))
+    def one(w: str) -> str:
+        whole = w.endswith("$")
+        return rf"(?<!\w){re.escape(fold(w.rstrip('$')))}" + (r"(?!\w)" if whole else "")
+
+    return re.compile("|".join(one(w) for w in sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +95,9 @@ def is_header_row(cells: list[str]) -> bool:
     """A row that names columns: a № cell, or two cells naming a column or a locality (the lower
     row of a two-level header may hold only ``Қала`` | ``Ауыл``)."""
     texts = [c for c in cells if c and squash(c)]
+    if any(looks_like_price(c) and not ROW_NUMBER.match(c) for c in texts):
+        return False  # a price: a body row
+    texts = [c for c in texts if len(c) <= 120]  # header cells are short; service texts are long
     if any(_role(c) == "number" for c in texts):
         return True
     named = sum(1 for c in texts if _role(c) != "unknown" or (len(c) < 40 and _named(_patterns()["localities"], c)))
@@ -153,9 +162,6 @@ def check(columns: list[Column]) -> None:
 
 
 def _fits(role: str, cell: str) -> bool:
-    from .model import ROW_NUMBER
-    from .numbers import looks_like_price, parse_quantity
-
     cell = squash(cell)
     if role == "number":
         return not cell or bool(ROW_NUMBER.match(cell))

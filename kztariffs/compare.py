@@ -1,6 +1,8 @@
 """Comparisons as tidy DataFrames: areas side by side, settings side by side, positions by implied
 hourly rate, one authority across years. Money stays exact (``Decimal``); percentages are Decimals
-rounded half up to 0.01. Every row keeps the decree ids / row numbers it comes from.
+rounded half up to 0.01. Every row keeps the decree ids / annex and row numbers it comes from (a row of
+a decree is identified by ``decree_id, annex, row``; a decree's annexes may be in different settings, so
+settings are taken from the rows, i.e. from their annex).
 """
 from __future__ import annotations
 
@@ -67,11 +69,12 @@ def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | 
     """One row per linked service (``service_key``) and position, with each area's service text,
     row, price and the absolute and % difference from the first area.
 
-    Columns: ``service_key, category, position_key``, then per area ``decree_<a>, row_<a>,
+    Columns: ``service_key, category, position_key``, then per area ``decree_<a>, annex_<a>, row_<a>,
     locality_<a>, service_text_<a>, price_<a>``, then for every area but the first ``diff_<a>`` and
     ``pct_<a>``. ``areas`` default: all areas with that setting and year, sorted. Per area the decree
-    with the latest date is used, and its ``all`` column, else ``city``, else ``village`` (or the given
-    ``locality``). ``linked_only``: keep services priced in at least two areas.
+    with the latest date is used (its annexes of that setting), and its ``all`` column, else ``city``, else
+    ``village`` (or the given ``locality``). ``linked_only``: keep services priced in at least two areas.
+    Sorted by the first area's annex and row, then the next area's ...
     """
     sub = df[(df["setting"] == setting) & (df["year"] == year)]
     if areas is None:
@@ -86,6 +89,7 @@ def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | 
         part = pd.DataFrame({
             "service_key": a["service_key"].values, "category": a["category"].values,
             "position_key": a["position_key"].values, f"decree_{area}": a["decree_id"].values,
+            f"annex_{area}": pd.array(_annex(a).tolist(), dtype="Int64"),
             f"row_{area}": pd.array(a["row"].tolist(), dtype="Int64"), f"locality_{area}": a["locality"].values,
             f"service_text_{area}": a["service_text"].values, f"price_{area}": a["price_kzt"].values,
         }).drop_duplicates(["service_key", "position_key"])
@@ -109,35 +113,45 @@ def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | 
         merged[f"pct_{a}"] = [pct_change(x, b) for x, b in zip(merged[f"price_{a}"], merged[f"price_{base}"])]
     for c in price_cols:
         merged[c] = merged[c].map(_q)
-    sort_cols = [f"row_{a}" for a in areas]
+    sort_cols = [c for a in areas for c in (f"annex_{a}", f"row_{a}")]
     return merged.sort_values(sort_cols, na_position="last").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- rates
 
+def _annex(df: pd.DataFrame) -> pd.Series:
+    """The rows' annex numbers (1 for frames without the column)."""
+    return df["annex"].fillna(1).astype(int) if "annex" in df else pd.Series(1, index=df.index)
+
+
 def _decree_meta(df: pd.DataFrame) -> pd.DataFrame:
+    """Per decree annex: its authority, area, setting, year, date and unit (setting and unit are the annex's)."""
     cols = ["decree_id", "authority_key", "area", "setting", "year", "decree_date", "unit"]
-    return df[[c for c in cols if c in df]].drop_duplicates("decree_id")
+    meta = df[[c for c in cols if c in df]].assign(annex=_annex(df))
+    meta = meta.drop_duplicates(["decree_id", "annex"])
+    meta["annex"] = meta["annex"].astype("Int64")
+    return meta
 
 
 def position_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """Implied hourly rate per decree, locality and position (see ``audit.decree_rates``), with the
-    decree's area, setting and year. Columns: ``decree_id, area, setting, year, locality, position_key,
-    hourly_rate, rows, rows_fitting, status, authority_key``. ``hourly_rate`` is None when the position
-    has too few rows or no consistent rate."""
+    """Implied hourly rate per decree, annex, locality and position (see ``audit.decree_rates``), with the
+    area, the annex's setting and the year. Columns: ``decree_id, annex, area, setting, year, locality,
+    position_key, hourly_rate, rows, rows_fitting, status, authority_key, method``. ``hourly_rate`` is None
+    when the position has too few rows or no consistent rate."""
     rates = decree_rates(df)
-    out = rates.merge(_decree_meta(df), on="decree_id", how="left")
-    cols = ["decree_id", "area", "setting", "year", "locality", "position_key", "hourly_rate", "rows",
-            "rows_fitting", "status", "authority_key"]
-    return out[cols].sort_values(["area", "setting", "year", "decree_id", "locality", "position_key"],
+    rates["annex"] = rates["annex"].astype("Int64")
+    out = rates.merge(_decree_meta(df), on=["decree_id", "annex"], how="left")
+    cols = ["decree_id", "annex", "area", "setting", "year", "locality", "position_key", "hourly_rate", "rows",
+            "rows_fitting", "status", "authority_key", "method"]
+    return out[cols].sort_values(["area", "setting", "year", "decree_id", "annex", "locality", "position_key"],
                                  na_position="last").reset_index(drop=True)
 
 
 def compare_settings(df: pd.DataFrame, position_key: str, areas: list[str] | None = None,
                      years: list[int] | None = None, rates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The same position in every setting: per decree and locality its implied hourly rate, the median
-    price of its rows, and how many rows. Columns: ``position_key, setting, area, year, decree_id,
-    locality, unit, hourly_rate, status, median_price, rows``. Note that units differ between
+    """The same position in every setting: per decree annex and locality its implied hourly rate, the
+    median price of its rows, and how many rows. Columns: ``position_key, setting, area, year, decree_id,
+    annex, locality, unit, hourly_rate, status, median_price, rows``. Note that units differ between
     settings (per service vs per recipient per day)."""
     sub = df[df["position_key"] == position_key]
     if areas is not None:
@@ -146,20 +160,24 @@ def compare_settings(df: pd.DataFrame, position_key: str, areas: list[str] | Non
         sub = sub[sub["year"].isin(years)]
     if rates is None:
         rates = position_rates(df[df["decree_id"].isin(sub["decree_id"].unique())])
-    rates = rates[rates["position_key"] == position_key].set_index(["decree_id", "locality"])
+    rates = rates[rates["position_key"] == position_key]
+    rates = rates.assign(annex=_annex(rates)).set_index(["decree_id", "annex", "locality"])
     out = []
-    for (decree_id, loc), g in sub.groupby(["decree_id", "locality"], sort=True):
-        r = rates.loc[(decree_id, loc)] if (decree_id, loc) in rates.index else None
+    for (decree_id, annex, loc), g in sub.groupby([sub["decree_id"], _annex(sub), sub["locality"]], sort=True):
+        key = (decree_id, int(annex), loc)
+        r = rates.loc[key] if key in rates.index else None
         first = g.iloc[0]
         out.append({"position_key": position_key, "setting": first["setting"], "area": first["area"],
-                    "year": first["year"], "decree_id": decree_id, "locality": loc, "unit": first.get("unit"),
+                    "year": first["year"], "decree_id": decree_id, "annex": int(annex), "locality": loc,
+                    "unit": first.get("unit"),
                     "hourly_rate": None if r is None else r["hourly_rate"],
                     "status": None if r is None else r["status"],
                     "median_price": decimal_median(g["price_kzt"]), "rows": len(g)})
-    cols = ["position_key", "setting", "area", "year", "decree_id", "locality", "unit", "hourly_rate", "status",
-            "median_price", "rows"]
+    cols = ["position_key", "setting", "area", "year", "decree_id", "annex", "locality", "unit", "hourly_rate",
+            "status", "median_price", "rows"]
     res = pd.DataFrame(out, columns=cols)
-    return res.sort_values(["setting", "area", "year", "locality"]).reset_index(drop=True)
+    res["annex"] = pd.array(res["annex"].tolist(), dtype="Int64")
+    return res.sort_values(["setting", "area", "year", "locality", "decree_id", "annex"]).reset_index(drop=True)
 
 
 def authority_years(df: pd.DataFrame, authority_key: str, by_setting: bool = True,
@@ -181,7 +199,7 @@ def authority_years(df: pd.DataFrame, authority_key: str, by_setting: bool = Tru
         for year, gy in g.groupby("year", sort=True):
             rate = decimal_median(gy["hourly_rate"])
             out.append({"authority_key": authority_key, "setting": setting, "locality": loc, "position_key": pos,
-                        "year": int(year), "hourly_rate": rate, "decree_ids": ";".join(sorted(gy["decree_id"])),
+                        "year": int(year), "hourly_rate": rate, "decree_ids": ";".join(sorted(set(gy["decree_id"]))),
                         "prev_year": prev_year, "prev_rate": prev_rate, "change_pct": pct_change(rate, prev_rate)})
             prev_year, prev_rate = int(year), rate
     cols = ["authority_key", "setting", "locality", "position_key", "year", "hourly_rate", "decree_ids",

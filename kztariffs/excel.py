@@ -29,12 +29,22 @@ def sheet_title(decree_id: str) -> str:
 
 
 def decree_sheet(df: pd.DataFrame) -> pd.DataFrame:
-    """One decree as printed: one line per table row, one price column per locality."""
-    keys = ["row", "service_no", "category_text", "service_text", "position", "position_key", "line", "page"]
-    wide = df.pivot_table(index="row", columns="locality", values="price_kzt", aggfunc="first")
+    """One decree as printed: one line per table row (annex, row), one price column per locality,
+    sorted by annex and row. ``time_norm_min`` and ``unit_of_measure`` are shown where the decree prints
+    them; ``setting`` and ``unit`` where its annexes differ in them."""
+    df = df.assign(annex=df["annex"].fillna(1).astype(int)) if "annex" in df else df.assign(annex=1)
+    extra = [c for c in ("unit_of_measure", "time_norm_min") if c in df and df[c].notna().any()]
+    varying = [c for c in ("setting", "unit") if c in df and df.groupby("annex")[c].first().nunique(dropna=False) > 1]
+    keys = (["service_no", "category_text", "service_text", "position", "position_key"] + extra + varying
+            + ["line", "page"])
+    keys = [c for c in keys if c in df]
+    wide = df.pivot_table(index=["annex", "row"], columns="locality", values="price_kzt", aggfunc="first")
     wide.columns = [f"price_kzt_{c}" for c in wide.columns]
-    base = df.sort_values("row").drop_duplicates("row").set_index("row")[keys[1:]]
-    return base.join(wide).reset_index()
+    base = df.sort_values(["annex", "row"]).drop_duplicates(["annex", "row"]).set_index(["annex", "row"])[keys]
+    out = base.join(wide).reset_index()
+    for col in ("annex", "row"):
+        out[col] = pd.array(out[col].tolist(), dtype="Int64")
+    return out
 
 
 def write_excel(df: pd.DataFrame, target: Path, decrees: pd.DataFrame | None = None) -> Path:

@@ -112,6 +112,8 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
         row_no += 1
         if raw_row.reason:
             reject(raw_row, raw_row.reason, row=row_no)
+            if cell(raw_row, number, True) or cell(raw_row, service, True):
+                service_no = service_text = None  # rows continuing this service cannot tell their service
             continue
         extra = [c for c in cells[len(columns):] if squash(c)]
         if extra:
@@ -127,7 +129,8 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
         elif service_cell:  # no number but its own service text: keep the text, number unknown
             service_no, service_text = None, service_cell
         elif service_no is None and service_text is None:
-            reject(raw_row, "row continues a service but no service precedes it", row=row_no)
+            reject(raw_row, "row continues a service, but no service precedes it or that service's row "
+                            "was rejected", row=row_no)
             continue
         position = cell(raw_row, position_col)
         if not position:

@@ -27,6 +27,7 @@ problem is a one-line :class:`~kztariffs.errors.DecreeError` naming the file). T
         frequency: 3/week                                       # "N/day", "N/week", "N/month" or {times: N, per: week}
         label: personal care                                    # optional
       - decree: oral_akimat_2025-12-18_2999                     # ... or a decree row (stable, checkable)
+        annex: 1                                                # optional, default 1 (rows restart in each annex)
         row: 1
         position: care_worker
         frequency: {times: 1, per: day}
@@ -36,6 +37,9 @@ problem is a one-line :class:`~kztariffs.errors.DecreeError` naming the file). T
                                             # children_psychoneurological | children_musculoskeletal | supported_living
       hours_per_staff_unit_per_year: 1776   # default 1776 (= 222 working days x 8 hours)
       rates_region: oral                    # hourly rates from this region's decree; default: the base region
+
+A region's tariffs are the rows of its decree for the scenario's ``setting`` and ``year``; a decree whose
+annexes are in several settings contributes only the rows of its annexes in that setting.
 
 Conventions (all arithmetic exact, :class:`fractions.Fraction` inside, Decimal out):
 
@@ -92,7 +96,7 @@ ORGANIZATION_TYPES = {  # footnote marks of the staffing-norms table (order No. 
 TOP_KEYS = {"name", "title", "rationale", "setting", "year", "regions", "locality", "recipients", "calendar",
             "indexation", "horizon_years", "package", "staff", "sources"}
 REQUIRED = ("setting", "year", "regions", "recipients", "package")
-ITEM_KEYS = {"service_key", "decree", "decree_id", "row", "position", "frequency", "label", "note"}
+ITEM_KEYS = {"service_key", "decree", "decree_id", "annex", "row", "position", "frequency", "label", "note"}
 STAFF_KEYS = {"recipients", "organization_type", "hours_per_staff_unit_per_year", "rates_region"}
 
 
@@ -142,10 +146,14 @@ class Item:
     decree_id: str | None = None
     row: int | None = None
     label: str | None = None
+    annex: int = 1
 
     @property
     def ref(self) -> str:
-        return self.service_key if self.service_key else f"{self.decree_id} row {self.row}"
+        if self.service_key:
+            return self.service_key
+        return f"{self.decree_id} row {self.row}" if self.annex == 1 else \
+            f"{self.decree_id} annex {self.annex} row {self.row}"
 
     @property
     def frequency(self) -> str:
@@ -334,14 +342,18 @@ def _validate(raw: dict, path: Path) -> Scenario:
         if extra:
             bad(f"{where}: unknown key {extra[0]!r}")
         decree = it.get("decree", it.get("decree_id"))
-        has_key, has_row = it.get("service_key") is not None, decree is not None or it.get("row") is not None
+        has_key = it.get("service_key") is not None
+        has_row = decree is not None or it.get("row") is not None or it.get("annex") is not None
         if has_key == has_row:
             bad(f"{where}: give either service_key or decree + row")
-        row = None
+        row, annex = None, 1
         if has_row:
             row = it.get("row")
             if decree is None or isinstance(row, bool) or not isinstance(row, int) or row < 1:
                 bad(f"{where}: a decree reference needs decree (decree_id) and row (a whole number >= 1)")
+            annex = it.get("annex", 1)
+            if isinstance(annex, bool) or not isinstance(annex, int) or annex < 1:
+                bad(f"{where}: annex must be a whole number >= 1 (default 1), not {annex!r}")
         pos = it.get("position")
         if not pos:
             bad(f"{where}: missing position (a position key, e.g. care_worker)")
@@ -349,7 +361,7 @@ def _validate(raw: dict, path: Path) -> Scenario:
             bad(f"{where}: unknown position key {pos!r}")
         times, per = _frequency(it.get("frequency"), where, bad)
         items.append(Item(i, pos, times, per, service_key=it.get("service_key"), decree_id=decree, row=row,
-                          label=it.get("label")))
+                          label=it.get("label"), annex=annex))
 
     staff = raw.get("staff")
     if staff is not None:
@@ -405,7 +417,12 @@ def _frequency(value, where, bad) -> tuple[Fraction, str]:
 
 # ----------------------------------------------------------------------------------------------- pricing
 
+def _annex(df: pd.DataFrame) -> pd.Series:
+    return df["annex"].fillna(1).astype(int) if "annex" in df else pd.Series(1, index=df.index, dtype=int)
+
+
 def _region_decrees(scn: Scenario, df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The rows of the region's decree for the scenario's setting and year (only the annexes in that setting)."""
     rows = df[(df["area"] == region) & (df["setting"] == scn.setting) & (df["year"] == scn.year)]
     ids = sorted(rows["decree_id"].unique())
     if not ids:
@@ -426,12 +443,18 @@ def resolve_items(scn: Scenario, df: pd.DataFrame) -> pd.DataFrame:
                 raise DecreeError(scn.path, f"package item {it.index}: service_key {it.service_key!r} "
                                             f"is not in the dataset")
         else:
-            rows = df[(df["decree_id"] == it.decree_id) & (df["row"] == it.row)]
+            in_decree = df[df["decree_id"] == it.decree_id]
+            rows = in_decree[(_annex(in_decree) == it.annex) & (in_decree["row"] == it.row)]
             if rows.empty:
-                if not (df["decree_id"] == it.decree_id).any():
+                what = f"package item {it.index}: decree {it.decree_id}"
+                if in_decree.empty:
                     raise DecreeError(scn.path, f"package item {it.index}: decree {it.decree_id!r} is not in the dataset")
-                raise DecreeError(scn.path, f"package item {it.index}: decree {it.decree_id} has no row {it.row}")
-        first = rows.sort_values(["decree_id", "row"]).iloc[0]
+                if not (_annex(in_decree) == it.annex).any():
+                    annexes = ", ".join(map(str, sorted(set(_annex(in_decree)))))
+                    raise DecreeError(scn.path, f"{what} has no annex {it.annex} (annexes: {annexes})")
+                where = "" if it.annex == 1 else f" in annex {it.annex}"
+                raise DecreeError(scn.path, f"{what} has no row {it.row}{where}")
+        first = rows.assign(_annex=_annex(rows)).sort_values(["decree_id", "_annex", "row"]).iloc[0]
         if first["setting"] != scn.setting:
             raise DecreeError(scn.path, f"package item {it.index}: {it.ref} is a {first['setting']} tariff, "
                                         f"the scenario is {scn.setting}")
@@ -479,7 +502,7 @@ def monthly_quantity(scn: Scenario, times: Fraction, per: str, unit: str) -> Fra
 def price_package(scn: Scenario, df: pd.DataFrame) -> pd.DataFrame:
     """One line per package item and region: the tariff row used and the exact costs (Fractions).
 
-    Columns: item, label, ref, region, locality, decree_id, row, service_key, category, position_key,
+    Columns: item, label, ref, region, locality, decree_id, annex, row, service_key, category, position_key,
     unit, price_kzt (Decimal), frequency, quantity_per_month, monthly_per_recipient, yearly_per_recipient,
     monthly_total, yearly_total, status (priced | missing), note. Missing lines have empty costs.
     """
@@ -497,14 +520,15 @@ def price_package(scn: Scenario, df: pd.DataFrame) -> pd.DataFrame:
             if row is None:
                 if cands.empty:
                     note = f"service not priced in {region}'s {scn.setting} {scn.year} tariffs"
-                lines.append({**base, "decree_id": rdf["decree_id"].iloc[0], "row": None, "unit": None,
+                lines.append({**base, "decree_id": rdf["decree_id"].iloc[0], "annex": None, "row": None, "unit": None,
                               "price_kzt": None, "quantity_per_month": None, "monthly_per_recipient": None,
                               "yearly_per_recipient": None, "monthly_total": None, "yearly_total": None,
                               "status": "missing", "note": note})
                 continue
             qty = monthly_quantity(scn, it.times, it.per, row["unit"])
             monthly = Fraction(row["price_kzt"]) * qty
-            lines.append({**base, "decree_id": row["decree_id"], "row": int(row["row"]), "unit": row["unit"],
+            lines.append({**base, "decree_id": row["decree_id"], "annex": int(row["annex"]) if "annex" in row else 1,
+                          "row": int(row["row"]), "unit": row["unit"],
                           "row_locality": row["locality"], "price_kzt": row["price_kzt"],
                           "quantity_per_month": qty, "monthly_per_recipient": monthly,
                           "yearly_per_recipient": monthly * MONTHS_PER_YEAR,
@@ -514,7 +538,8 @@ def price_package(scn: Scenario, df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(lines)
     if "row_locality" not in out:
         out["row_locality"] = None
-    out["row"] = out["row"].astype("Int64")
+    for col in ("annex", "row"):
+        out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
     return out
 
 
@@ -580,14 +605,21 @@ def _decree_rates(df: pd.DataFrame, rates: pd.DataFrame | None, scn: Scenario) -
 
 
 def _rate_lookup(rates: pd.DataFrame) -> dict:
+    """(decree_id, annex, position_key, locality) -> rate; annex and locality None: any (the first given)."""
     table: dict = {}
     for r in rates.itertuples(index=False):
         rate = getattr(r, "hourly_rate", None)
         if rate is None or (isinstance(rate, float) and math.isnan(rate)) or pd.isna(rate):
             continue
         loc = getattr(r, "locality", None) if "locality" in rates.columns else None
-        table[(r.decree_id, r.position_key, loc)] = Fraction(str(rate))
-        table.setdefault((r.decree_id, r.position_key, None), Fraction(str(rate)))
+        annex = getattr(r, "annex", None) if "annex" in rates.columns else None
+        annex = None if annex is None or pd.isna(annex) else int(annex)
+        for a in {annex, None}:
+            for lc in {loc, None}:
+                if a == annex and lc == loc:
+                    table[(r.decree_id, a, r.position_key, lc)] = Fraction(str(rate))
+                else:
+                    table.setdefault((r.decree_id, a, r.position_key, lc), Fraction(str(rate)))
     return table
 
 
@@ -595,7 +627,7 @@ def over_horizon(scn: Scenario, lines: pd.DataFrame, df: pd.DataFrame | None = N
                  rates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per region and year of the horizon: cost per recipient a month, yearly total for N recipients, and the
     cumulative total. Year 0 is the scenario's year at the decrees' tariffs. ``rates`` (decree_id,
-    position_key, hourly_rate[, locality]) default to :func:`kztariffs.audit.decree_rates` of ``df`` and are
+    position_key, hourly_rate[, annex, locality]) default to :func:`kztariffs.audit.decree_rates` of ``df`` and are
     only needed for hourly-rate indexation."""
     line_factor: dict[int, Fraction | None] = {}
     notes: dict[str, list[str]] = {}
@@ -607,8 +639,11 @@ def over_horizon(scn: Scenario, lines: pd.DataFrame, df: pd.DataFrame | None = N
             if ln["status"] != "priced" or ln["position_key"] not in scn.hourly_rates:
                 line_factor[idx] = Fraction(1)
                 continue
-            cur = (lookup.get((ln["decree_id"], ln["position_key"], ln["row_locality"]))
-                   or lookup.get((ln["decree_id"], ln["position_key"], None)))
+            annex = None if pd.isna(ln.get("annex")) else int(ln["annex"])
+            cur = next((lookup[k] for k in ((ln["decree_id"], annex, ln["position_key"], ln["row_locality"]),
+                                            (ln["decree_id"], annex, ln["position_key"], None),
+                                            (ln["decree_id"], None, ln["position_key"], ln["row_locality"]),
+                                            (ln["decree_id"], None, ln["position_key"], None)) if k in lookup), None)
             if cur is None:
                 line_factor[idx] = None
                 notes.setdefault(ln["region"], []).append(
@@ -714,8 +749,11 @@ def staff_view(scn: Scenario, norms: pd.DataFrame, df: pd.DataFrame | None = Non
     if df is not None or rates is not None:
         table = _decree_rates(df, rates, scn)
         if df is not None:
-            ids = set(_region_decrees(scn, df, opts["rates_region"])["decree_id"])
-            table = table[table["decree_id"].isin(ids)]
+            region_rows = _region_decrees(scn, df, opts["rates_region"])
+            table = table[table["decree_id"].isin(set(region_rows["decree_id"]))]
+            if "annex" in table:  # only the annexes in the scenario's setting
+                annexes = set(zip(region_rows["decree_id"], _annex(region_rows)))
+                table = table[[(d, a) in annexes for d, a in zip(table["decree_id"], _annex(table))]]
         for r in table.itertuples(index=False):
             if r.hourly_rate is not None and not pd.isna(r.hourly_rate) and r.position_key not in rate_of:
                 rate_of[r.position_key] = Fraction(str(r.hourly_rate))
@@ -780,7 +818,9 @@ def result_table(scn: Scenario, lines: pd.DataFrame, regions: pd.DataFrame | Non
                      "value": fmt_money(value) if unit == "KZT" else _q(value), "unit": unit})
 
     for ln in lines.itertuples(index=False):
+        annex = getattr(ln, "annex", None)
         keys = dict(region=ln.region, locality=ln.locality, item=ln.item, label=ln.label, decree_id=ln.decree_id,
+                    annex=None if annex is None or pd.isna(annex) else int(annex),
                     row=None if pd.isna(ln.row) else int(ln.row), service_key=ln.service_key,
                     category=ln.category, position_key=ln.position_key, frequency=ln.frequency,
                     status=ln.status, note=ln.note)
@@ -822,14 +862,14 @@ def result_table(scn: Scenario, lines: pd.DataFrame, regions: pd.DataFrame | Non
                          f"{tot['positions_not_costed']} position(s) listed without cost")
         add("staff_indicative_total", "staff_units_costed", tot["staff_units_costed"], unit="staff_units", **keys)
         add("staff_indicative_total", "yearly_cost_indicative_costed", tot["yearly_cost_indicative_costed"], **keys)
-    cols = ["scenario", "view", "region", "locality", "year", "item", "label", "decree_id", "row", "service_key",
-            "category", "position_key", "frequency", "measure", "value", "unit", "status", "note"]
+    cols = ["scenario", "view", "region", "locality", "year", "item", "label", "decree_id", "annex", "row",
+            "service_key", "category", "position_key", "frequency", "measure", "value", "unit", "status", "note"]
     out = pd.DataFrame(rows)
     for c in cols:
         if c not in out:
             out[c] = None
     out = out[cols]
-    for c in ("year", "item", "row"):
+    for c in ("year", "item", "annex", "row"):
         out[c] = pd.array([None if pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
 

@@ -154,7 +154,7 @@ def _open_ends(page) -> list[float]:
     """Where vertical rulings start or end with no horizontal ruling there (a row cut by a page
     break is drawn without its top or bottom line): a table's grid ends where its columns end."""
     verticals = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 2]
-    horizontals = [e["top"] for e in page.edges if e["orientation"] == "h"]
+    horizontals = [e["top"] for e in page.edges if e["orientation"] == "h" and e["width"] > 3]
     ends = sorted({round(e[k], 1) for e in verticals for k in ("top", "bottom")})
     return [y for y in ends if not any(abs(y - h) < 1.5 for h in horizontals)]
 

@@ -95,7 +95,7 @@ def _continue(table: RawTable, row: RawRow, roles) -> None:
         return
     number, service = by_role(roles, "number"), by_role(roles, "service")
     has_no = number is not None and row.cells[number.index] and number.index not in row.spanned
-    if not _complete(prev, roles) or not any(row.cells[c.index] for c in roles if c.role in ("position", "price")):
+    if not _complete(prev, roles) or (not has_no and not _complete(row, roles)):
         if _join(prev, row, roles):
             return
     if (service is not None and not has_no and row.cells[service.index] and service.index not in row.spanned
@@ -124,36 +124,37 @@ def stitch(pages: list[PageTable]) -> tuple[list[RawTable], list[str]]:
     pending_title: list[str] = []  # text of tables without body rows (layout) and between tables
     for t in pages:
         rows = t.texts
+        hdr = _header_rows(t)
+        folded = [fold(" ".join(r)) for r in hdr]
         first_body = next((i for i, r in enumerate(rows) if _is_category(r) or _is_numbered(r)), None)
-        lead = 0  # leading rows that name columns
+        lead = 0  # leading rows that name columns (a new table's header)
         while lead < len(rows) and (first_body is None or lead < first_body) and \
                 (is_header_row(rows[lead]) or not any(rows[lead])):
             lead += 1
-        if first_body is None and not tables:
-            pending_title.append(t.above)
-            pending_title.append("\n".join(" ".join(c for c in r if c) for r in rows))
-            continue
-        folded = [fold(" ".join(r)) for r in _header_rows(t)[:lead]]
+        repeated = bool(header_folded) and folded[:len(header_folded)] == header_folded
         heading = t.above.strip()
-        new = (not tables or t.shape[1] != width or (heading and _new_annex_text(heading))
-               or (lead and folded != header_folded and first_body is not None))
+        if first_body is None and not tables:
+            pending_title += [t.above, "\n".join(" ".join(c for c in r if c) for r in rows)]
+            continue
+        new = (not tables or t.shape[1] != width or bool(heading and _new_annex_text(heading))
+               or (not repeated and lead > 0 and first_body == lead))
         if new:
             if first_body is None:
                 pending_title.append(t.above)
                 continue
-            table = RawTable(header=[r for r in _header_rows(t)[:lead] if any(r)],
+            table = RawTable(header=[r for r in hdr[:lead] if any(r)],
                              title="\n".join(x for x in pending_title + [t.above] if x.strip()))
             pending_title = []
             tables.append(table)
-            width, header_folded = t.shape[1], folded
+            width, header_folded = t.shape[1], folded[:lead]
             roles = None
             start = lead
         else:
             table = tables[-1]
-            start = lead if folded == header_folded[:lead] or not lead else 0
+            start = len(header_folded) if repeated else 0
         ncols = t.shape[1]
         for r in range(start, len(rows)):
-            if not any(rows[r]) or (r >= lead and fold(" ".join(_header_rows(t)[r])) in header_folded):
+            if not any(rows[r]) or (r >= start and folded[r] in header_folded):
                 continue  # blank rule-only rows; a header repeated anywhere (also at a page foot)
             row = _body_row(t, r)
             if r == start and table.rows and not new:
