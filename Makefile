@@ -35,6 +35,7 @@ lab: $(STAMP)
 	$(BIN)/kztariffs lab
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_pdf.py
 
 clean:

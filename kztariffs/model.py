@@ -36,6 +36,7 @@ class RawRow:
     reason: str | None = None  # set by a reader that knows the row cannot be used, and why
     spanned: frozenset[int] = frozenset()  # columns whose cell continues a cell merged from above
     second_reading: list[str] | None = None  # another reading's cells when the two disagree (PDF)
+    counted: bool = True  # False: a row only the second reading finds; rejected, and takes no row number
 
     @property
     def location(self) -> str:

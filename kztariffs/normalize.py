@@ -109,6 +109,9 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
         if (key := is_category(cells)) is not None:
             category, category_text = key, next(squash(c) for c in cells if squash(c))
             continue
+        if not raw_row.counted:
+            reject(raw_row, raw_row.reason or "not a row of the table", row=None)
+            continue
         row_no += 1
         if raw_row.reason:
             reject(raw_row, raw_row.reason, row=row_no)

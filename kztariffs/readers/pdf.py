@@ -135,7 +135,7 @@ def cross_check(first: list[RawTable], second: list[RawTable]) -> list[str]:
             for j in range(j1 + max(0, i2 - i1), j2):
                 if b[j][0] != "category":
                     r = other.rows[j]
-                    extra.append((i2, RawRow(cells=r.cells, page=r.page, table_row=r.table_row,
+                    extra.append((i2, RawRow(cells=r.cells, page=r.page, table_row=r.table_row, counted=False,
                                              reason="only one of the two PDF readings (pdfplumber) finds this row")))
         for at, row in reversed(extra):
             table.rows.insert(at, row)

@@ -109,37 +109,50 @@ def _text_above(tables: list[PageTable], text_between) -> None:
 
 
 def plumber_tables(path: Path) -> list[PageTable]:
-    """Second reading: pdfplumber's table finder on the ruling lines, characters by position."""
+    """Second reading: pdfplumber's table finder on the ruling lines; each slot's text from the
+    characters inside it, and a merge only where pdfminer's own ruling lines show no border."""
     import pdfplumber
+    from pdfplumber.utils import extract_text
 
     out: list[PageTable] = []
     with pdfplumber.open(str(path)) as pdf:
         for page in pdf.pages:
+            open_ends = _open_ends(page)
             settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
-                        "explicit_horizontal_lines": _open_ends(page)}
+                        "explicit_horizontal_lines": open_ends}
             found = sorted(page.find_tables(settings), key=lambda tb: tb.bbox[1])
+            if not found:
+                continue
+            rulings = _Rulings(page, open_ends)
+            chars = page.chars
             prev_bottom = 0.0
             for tb in found:
-                data = tb.extract()
-                nr = len(data)
-                nc = max((len(r) for r in data), default=0)
+                xs = _bounds([v for x0, _, x1, _ in tb.cells for v in (x0, x1)])
+                ys = _bounds([v for _, top, _, bottom in tb.cells for v in (top, bottom)])
+                rows_bb = [(xs[0], t, xs[-1], b) for t, b in zip(ys, ys[1:])]
+                cols_bb = [(a, ys[0], b, ys[-1]) for a, b in zip(xs, xs[1:])]
+                nr, nc = len(rows_bb), len(cols_bb)
                 if nr == 0 or nc == 0:
                     continue
-                boxes = [list(row.cells) + [None] * (nc - len(row.cells)) for row in tb.rows]
                 origin = [[(r, c) for c in range(nc)] for r in range(nr)]
-                for r in range(nr):
-                    for c in range(nc):
-                        if boxes[r][c] is not None:
-                            continue
-                        up = origin[r - 1][c] if r > 0 else None
-                        row_top = tb.rows[r].bbox[1]
-                        if up is not None and boxes[up[0]][up[1]] is not None and \
-                                boxes[up[0]][up[1]][3] > row_top + 1:
-                            origin[r][c] = up
-                        elif c > 0:
+                for r, (_, top, _, bottom) in enumerate(rows_bb):
+                    for c, (x0, _, x1, _) in enumerate(cols_bb):
+                        if r > 0 and not rulings.horizontal(top, x0, x1):
+                            origin[r][c] = origin[r - 1][c]
+                        elif c > 0 and not rulings.vertical(x0, top, bottom):
                             origin[r][c] = origin[r][c - 1]
-                texts = [[cell_text(data[r][c]) if c < len(data[r]) and origin[r][c] == (r, c) else ""
-                          for c in range(nc)] for r in range(nr)]
+                slots: dict[tuple[int, int], list] = {}
+                x0s, x1s = [b[0] for b in cols_bb], [b[2] for b in cols_bb]
+                tops, bottoms = [b[1] for b in rows_bb], [b[3] for b in rows_bb]
+                for ch in chars:
+                    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+                    r = next((i for i in range(nr) if tops[i] <= cy <= bottoms[i]), None)
+                    c = next((j for j in range(nc) if x0s[j] <= cx <= x1s[j]), None) if r is not None else None
+                    if c is not None:
+                        slots.setdefault(origin[r][c], []).append(ch)
+                texts = [["" for _ in range(nc)] for _ in range(nr)]
+                for (r, c), cs in slots.items():
+                    texts[r][c] = cell_text(extract_text(cs, x_tolerance=1.5, y_tolerance=3))
                 x0, top, x1, bottom = tb.bbox
                 above = ""
                 if top - prev_bottom > 2:
@@ -148,6 +161,33 @@ def plumber_tables(path: Path) -> list[PageTable]:
                                      landscape=page.width > page.height, reading="pdfplumber"))
                 prev_bottom = bottom
     return out
+
+
+def _bounds(values: list[float], tol: float = 1.5) -> list[float]:
+    """Distinct grid lines among cell edges (edges closer than ``tol`` points are one line)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+class _Rulings:
+    """The page's ruling lines as pdfminer draws them, to tell a cell border from a merge."""
+
+    def __init__(self, page, open_ends: list[float]):
+        edges = page.edges
+        self.v = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
+        self.h = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h" and e["width"] > 3]
+        self.h += [(y, 0.0, float(page.width)) for y in open_ends]
+
+    def vertical(self, x: float, top: float, bottom: float) -> bool:
+        need = 0.5 * (bottom - top)
+        return any(abs(ex - x) < 2 and min(eb, bottom) - max(et, top) >= need for ex, et, eb in self.v)
+
+    def horizontal(self, y: float, x0: float, x1: float) -> bool:
+        need = 0.5 * (x1 - x0)
+        return any(abs(ey - y) < 2 and min(ex1, x1) - max(ex0, x0) >= need for ey, ex0, ex1 in self.h)
 
 
 def _open_ends(page) -> list[float]:
