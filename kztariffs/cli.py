@@ -296,7 +296,7 @@ def audit(target: str = typer.Argument(..., help="Decree file, or a decree_id in
     write_table(table, out)
     for r in decree_rates(df).itertuples(index=False):
         rate = f"{r.hourly_rate}/h" if r.hourly_rate is not None else "no rate"
-        typer.echo(f"{r.decree_id} {r.locality} {r.position_key}: {rate} "
+        typer.echo(f"{r.decree_id} annex {r.annex} {r.locality} {r.position_key}: {rate} "
                    f"({r.rows_fitting}/{r.rows} rows fit) {r.status}", err=True)
     flagged = int((table["fits"] == False).sum())  # noqa: E712
     unknown = int(table["fits"].isna().sum())

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, seed_path
-from kztariffs.audit import AUDIT_COLUMNS, CLI_FIRST, audit_decree, decree_rates
+from kztariffs.audit import AUDIT_COLUMNS, CLI_FIRST, RATE_COLUMNS, audit_decree, decree_rates
+from kztariffs.schema import to_frame
 
 ORAL_HOME = "oral_akimat_2025-12-18_2999"
 ORAL_SEMI = "oral_akimat_2025-09-16_1971"
@@ -21,7 +22,9 @@ D = Decimal
 @pytest.fixture(scope="module")
 def rates(seed_dataset):
     r = decree_rates(seed_dataset)
-    return {(d, loc, p): (rate, n, fit, status) for d, loc, p, rate, n, fit, status in r.itertuples(index=False)}
+    assert list(r.columns) == RATE_COLUMNS and set(r["annex"]) == {1} and set(r["method"]) == {"time_share"}
+    return {(x.decree_id, x.locality, x.position_key): (x.hourly_rate, x.rows, x.rows_fitting, x.status)
+            for x in r.itertuples(index=False)}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +35,12 @@ def semi(seed_dataset):
 def test_columns(seed_dataset):
     a = audit_decree(seed_dataset[seed_dataset["decree_id"] == ORAL_HOME])
     assert list(a.columns) == AUDIT_COLUMNS
-    assert CLI_FIRST == ["row", "position_key", "hourly_rate", "minutes", "fits", "reason", "suggestion"]
+    assert CLI_FIRST == ["annex", "row", "position_key", "hourly_rate", "time_norm_min", "minutes", "fits", "reason",
+                         "suggestion"]
     assert len(a) == 76
+    # no printed times in the seeds: every row is judged by time share
+    assert set(a["annex"]) == {1} and a["time_norm_min"].isna().all() and set(a["method"]) == {"time_share"}
+    assert a["expected_price_kzt"].isna().all()
     assert all(isinstance(v, Decimal) for v in a["hourly_rate"]) and all(isinstance(v, Decimal) for v in a["minutes"])
 
 
@@ -147,6 +154,108 @@ def test_too_few_and_inconsistent():
     assert r.iloc[0]["status"] == "no_consistent_rate" and r.iloc[0]["rows_fitting"] == 2
 
 
+# ---------------------------------------------------------------- printed time norms, annexes
+
+def _rows(spec, decree_id="x_akimat_2026-01-05_7", annex=1, setting="home", unit="per_service", locality="all"):
+    """Dataset rows from (position_key, price, time_norm_min or None); rows numbered from 1 in the annex."""
+    return [{"decree_id": decree_id, "annex": annex, "row": i, "service_no": i, "position": pos,
+             "position_key": pos, "locality": locality, "price_kzt": D(price),
+             "time_norm_min": None if t is None else D(t), "setting": setting, "unit": unit,
+             "source_form": "docx"} for i, (pos, price, t) in enumerate(spec, start=1)]
+
+
+def test_consistent_time_norm_table_gives_no_flags():
+    # care worker 1000.00/h: 10 min 166.666... -> 166.67 (half up), 7.5 min 125.00, 25 min 416.666... -> 416.67,
+    # 35 min 583.333... -> 583.33, 45 min 750.00, 90 min 1500.00 (25, 35, 7.5 min are no simple shares:
+    # with printed times they fit all the same)
+    # nurse 958.50/h: 12 min 191.70, 20 min 319.50, 30 min 479.25, 60 min 958.50
+    df = to_frame(_rows([("care_worker", "166.67", "10"), ("care_worker", "125.00", "7.5"),
+                         ("care_worker", "416.67", "25"), ("care_worker", "583.33", "35"),
+                         ("care_worker", "750.00", "45"), ("care_worker", "1500.00", "90"),
+                         ("nurse", "191.70", "12"), ("nurse", "319.50", "20"), ("nurse", "479.25", "30"),
+                         ("nurse", "958.50", "60")]))
+    before = copy.deepcopy(df)
+    a = audit_decree(df)
+    pd.testing.assert_frame_equal(df, before)
+    assert list(a.columns) == AUDIT_COLUMNS
+    assert (a["fits"] == True).all() and (a["reason"] == "").all()  # noqa: E712
+    assert set(a["method"]) == {"printed_time"}
+    assert (a["expected_price_kzt"] == a["price_kzt"]).all()
+    assert a.loc[a["row"] == 2, "time_norm_min"].iloc[0] == D("7.5")
+    assert a.loc[a["row"] == 3, "minutes"].iloc[0] == D("25.0")  # 416.67 x 60 / 1000 = 25.0002
+    r = decree_rates(df).set_index("position_key")
+    assert (r.loc["care_worker", "hourly_rate"], r.loc["care_worker", "rows_fitting"]) == (D("1000.00"), 6)
+    assert (r.loc["nurse", "hourly_rate"], r.loc["nurse", "rows_fitting"]) == (D("958.50"), 4)
+    assert set(r["status"]) == {"ok"} and set(r["method"]) == {"printed_time"}
+
+
+def test_wrong_printed_time_is_flagged_with_the_expected_price():
+    # 1000.00/h from rows 1-3 (30, 60, 20 min); row 4 prints 20 min but 500.00, which is 30 min:
+    # a simple share, so only the printed time shows it. 20 min at 1000.00 = 333.333... -> 333.33.
+    df = to_frame(_rows([("care_worker", "500.00", "30"), ("care_worker", "1000.00", "60"),
+                         ("care_worker", "333.33", "20"), ("care_worker", "500.00", "20")]))
+    a = audit_decree(df).set_index("row")
+    assert a.loc[[1, 2, 3], "fits"].tolist() == [True, True, True]
+    r = a.loc[4]
+    assert (r.fits, r.hourly_rate, r.time_norm_min, r.minutes, r.expected_price_kzt, r.method) == \
+        (False, D("1000.00"), D("20"), D("30.0"), D("333.33"), "printed_time")
+    assert r.reason == ("printed time 20 min, but 500.00 is 30.00 min at the rate 1000.00 of care_worker; "
+                        "20 min at 1000.00 is 333.33")
+    assert r.suggestion == "333.33 (the printed 20 min), or a time of 30 min for the printed 500.00"
+    rates = decree_rates(df)
+    assert rates[["hourly_rate", "rows", "rows_fitting", "status"]].iloc[0].tolist() == [D("1000.00"), 4, 3, "ok"]
+    # the same rows without printed times fit (30 min is a simple share): nothing to see by shares alone
+    plain = df.assign(time_norm_min=None)
+    assert (audit_decree(plain)["fits"] == True).all()  # noqa: E712
+
+
+def test_time_norm_rounding_is_half_up_to_the_tiyn():
+    # 1000.05/h x 15 min = 250.0125 -> 250.01; 1000.05 x 45 / 60 = 750.0375 -> 750.04 (half up), not 750.03;
+    # 1000.05 x 3 / 60 = 50.0025 -> 50.00
+    ok = to_frame(_rows([("nurse", "250.01", "15"), ("nurse", "750.04", "45"), ("nurse", "1000.05", "60"),
+                         ("nurse", "50.00", "3")]))
+    assert (audit_decree(ok)["fits"] == True).all()  # noqa: E712
+    # 1000.05 x 30 / 60 = 500.025 -> 500.03
+    bad = to_frame(_rows([("nurse", "250.01", "15"), ("nurse", "750.03", "45"), ("nurse", "1000.05", "60"),
+                          ("nurse", "500.03", "30")]))
+    a = audit_decree(bad).set_index("row")
+    assert a.loc[2, "fits"] is False and a.loc[2, "expected_price_kzt"] == D("750.04")
+
+
+def test_two_annexes_with_different_rates_are_each_consistent():
+    # one decree, two annex tables, rows restarting at 1: annex 1 (home) care worker 948.30/h, annex 2
+    # (semi-stationary) care worker 1200.00/h. Pooled, neither rate would explain the other annex's rows.
+    a1 = _rows([("care_worker", "158.05", "10"), ("care_worker", "474.15", "30"), ("care_worker", "948.30", "60")])
+    a2 = _rows([("care_worker", "400.00", "20"), ("care_worker", "900.00", "45"), ("care_worker", "1200.00", "60")],
+               annex=2, setting="semi_stationary", unit="per_recipient_day")
+    df = to_frame(a1 + a2)
+    a = audit_decree(df)
+    assert (a["fits"] == True).all()  # noqa: E712
+    assert list(zip(a["annex"], a["row"])) == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]
+    assert a.groupby("annex")["hourly_rate"].unique().map(list).to_dict() == {1: [D("948.30")], 2: [D("1200.00")]}
+    r = decree_rates(df)
+    assert list(zip(r["annex"], r["position_key"], r["hourly_rate"], r["status"])) == \
+        [(1, "care_worker", D("948.30"), "ok"), (2, "care_worker", D("1200.00"), "ok")]
+    # the same without printed times: each annex is consistent by time shares of its own rate
+    plain = df.assign(time_norm_min=None)
+    assert (audit_decree(plain)["fits"] == True).all()  # noqa: E712
+    assert decree_rates(plain)["hourly_rate"].tolist() == [D("948.30"), D("1200.00")]
+
+
+def test_mixed_and_single_time_rows():
+    # rate from printed times (rows 1-3); row 4 has no time: judged by share against it (474.15 = 30 min)
+    df = to_frame(_rows([("care_worker", "158.05", "10"), ("care_worker", "474.15", "30"),
+                         ("care_worker", "948.30", "60"), ("care_worker", "474.15", None),
+                         ("nurse", "319.50", "20")]))
+    a = audit_decree(df).set_index("row")
+    assert (a.loc[4, "fits"], a.loc[4, "method"], a.loc[4, "minutes"]) == (True, "time_share", D("30.0"))
+    assert decree_rates(df).set_index("position_key").loc["care_worker", "rows_fitting"] == 4
+    # a position with one timed row cannot be judged; the reason gives the rate its time implies
+    r = a.loc[5]
+    assert r.fits is None and r.hourly_rate is None
+    assert "only 1 row of nurse" in r.reason and "319.50 implies a rate of 958.50/h" in r.reason
+
+
 # ---------------------------------------------------------------- CLI
 
 CLI = [sys.executable, "-m", "kztariffs.cli"]
@@ -163,7 +272,7 @@ def test_cli_audit_file(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "social_work_specialist: 971.10/h" in proc.stderr
     a = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(a.columns[:7]) == CLI_FIRST and len(a) == 123
+    assert list(a.columns[:len(CLI_FIRST)]) == CLI_FIRST and len(a) == 123
     r61 = a[a["row"] == "61"].iloc[0]
     assert (r61.hourly_rate, r61.minutes, r61.fits) == ("971.10", "59.2", "False")
 

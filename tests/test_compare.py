@@ -5,6 +5,7 @@ import pandas as pd
 
 from kztariffs.compare import (authority_years, compare_areas, compare_settings, pct_change, position_rates,
                                with_labels)
+from kztariffs.schema import to_frame
 
 D = Decimal
 
@@ -39,7 +40,7 @@ def test_compare_areas_filter_and_default_order(seed_dataset):
 
 def test_position_rates(seed_dataset):
     r = position_rates(seed_dataset)
-    assert list(r.columns[:7]) == ["decree_id", "area", "setting", "year", "locality", "position_key",
+    assert list(r.columns[:8]) == ["decree_id", "annex", "area", "setting", "year", "locality", "position_key",
                                    "hourly_rate"]
     got = {(a, s, int(y), p): rate for a, s, y, p, rate in
            r[["area", "setting", "year", "position_key", "hourly_rate"]].itertuples(index=False)}
@@ -85,3 +86,58 @@ def test_with_labels(seed_dataset):
     assert {"category_label", "position_label", "area_label"} <= set(ru.columns)
     c = with_labels(compare_areas(seed_dataset, "home", 2026, ["oral", "bokey_orda"]), "kk")
     assert c["category_label"].iloc[0]
+
+
+def _two_annex_decree():
+    """One decree with two annexes (rows restart at 1): home care at 948.30/h, semi-stationary at 1200.00/h."""
+    rows = []
+    for annex, setting, unit, prices in ((1, "home", "per_service", ["158.05", "474.15", "948.30"]),
+                                         (2, "semi_stationary", "per_recipient_day", ["400.00", "600.00", "1200.00"])):
+        for i, price in enumerate(prices, start=1):
+            rows.append({"decree_id": "oral_akimat_2026-01-05_7", "annex": annex, "row": i, "locality": "all",
+                         "position": "p", "position_key": "care_worker", "price_kzt": D(price), "setting": setting,
+                         "unit": unit, "area": "oral", "year": 2026, "authority_key": "oral_akimat",
+                         "decree_date": "2026-01-05", "category": "household", "service_key": f"k{annex}:{i}"})
+    return to_frame(rows)
+
+
+def test_rates_and_settings_per_annex():
+    df = _two_annex_decree()
+    r = position_rates(df)
+    assert list(zip(r["annex"], r["setting"], r["hourly_rate"])) == [(1, "home", D("948.30")),
+                                                                     (2, "semi_stationary", D("1200.00"))]
+    s = compare_settings(df, "care_worker")
+    assert list(zip(s["setting"], s["annex"], s["unit"], s["hourly_rate"], s["median_price"])) == [
+        ("home", 1, "per_service", D("948.30"), D("474.15")),
+        ("semi_stationary", 2, "per_recipient_day", D("1200.00"), D("600.00"))]
+    c = compare_areas(df, "semi_stationary", 2026, areas=["oral"])
+    assert c["annex_oral"].tolist() == [2, 2, 2] and c["row_oral"].tolist() == [1, 2, 3]
+
+
+def test_excel_decree_sheet_of_a_two_annex_decree(tmp_path):
+    from kztariffs.excel import decree_sheet, write_excel
+
+    rows = []
+    # annex 2 listed first and with a village price: the sheet still sorts by annex, row
+    for annex, setting, unit, items in ((2, "semi_stationary", "per_recipient_day", [("1200.00", "60", "day")]),
+                                        (1, "home", "per_service", [("474.15", "30", "service"),
+                                                                    ("158.05", "10", None)])):
+        for i, (price, t, uom) in enumerate(items, start=1):
+            for loc in ("city", "village"):
+                rows.append({"decree_id": "oral_akimat_2026-01-05_7", "annex": annex, "row": i, "locality": loc,
+                             "position": "p", "position_key": "care_worker", "price_kzt": D(price),
+                             "time_norm_min": D(t), "unit_of_measure": uom, "setting": setting, "unit": unit,
+                             "service_text": f"service {annex}.{i}"})
+    df = to_frame(rows)
+    sheet = decree_sheet(df)
+    assert list(zip(sheet["annex"], sheet["row"])) == [(1, 1), (1, 2), (2, 1)]
+    assert {"annex", "time_norm_min", "unit_of_measure", "setting", "unit", "price_kzt_city",
+            "price_kzt_village"} <= set(sheet.columns)
+    assert sheet["time_norm_min"].tolist() == [D("30"), D("10"), D("60")]
+    assert sheet["setting"].tolist() == ["home", "home", "semi_stationary"]
+    # a one-annex decree without time norms: annex shown, no empty time/unit columns
+    one = decree_sheet(df[df["annex"] == 1].assign(time_norm_min=None, unit_of_measure=None))
+    assert "annex" in one and not {"time_norm_min", "unit_of_measure", "setting", "unit"} & set(one.columns)
+    xlsx = write_excel(df, tmp_path / "t.xlsx")
+    back = pd.read_excel(xlsx, sheet_name="oral_2026-01-05_7")
+    assert list(back["annex"]) == [1, 1, 2] and list(back["time_norm_min"]) == [30, 10, 60]

@@ -177,6 +177,82 @@ def test_hourly_rate_missing_is_reported_not_guessed(seed_dataset):
     assert "no current hourly rate" in b.loc[1, "note"]
 
 
+# ------------------------------------------------------------------------------------------ decrees with annexes
+
+TWO = "oral_akimat_2026-01-05_7"
+
+
+@pytest.fixture(scope="module")
+def two_annex_dataset():
+    """One Oral decree for 2026 with two annexes (rows restart at 1): annex 1 home care (care worker
+    948.30/h: 158.05 = 10 min, 474.15 = 30 min, 948.30 = 1 h), annex 2 semi-stationary per recipient per day
+    (care worker 1200.00/h with printed times: 400.00 = 20 min, 600.00 = 30 min, 1200.00 = 60 min)."""
+    from kztariffs.linking import assign_service_keys
+    from kztariffs.schema import to_frame
+
+    rows = []
+    for annex, setting, unit, items in (
+            (1, "home", "per_service", [("158.05", None), ("474.15", None), ("948.30", None)]),
+            (2, "semi_stationary", "per_recipient_day", [("400.00", "20"), ("600.00", "30"), ("1200.00", "60")])):
+        for i, (price, t) in enumerate(items, start=1):
+            rows.append({"decree_id": TWO, "annex": annex, "row": i, "service_no": i, "locality": "all",
+                         "category": "household", "service_text": f"service {i}", "position": "p",
+                         "position_key": "care_worker", "price_kzt": D(price),
+                         "time_norm_min": None if t is None else D(t), "setting": setting, "unit": unit,
+                         "area": "oral", "year": 2026, "decree_date": "2026-01-05", "authority_key": "oral_akimat"})
+    return assign_service_keys(to_frame(rows))
+
+
+def two_annex_scenario(tmp_path, pkg, **changes):
+    data = {"setting": "semi_stationary", "year": 2026, "regions": ["oral"], "recipients": 10,
+            "calendar": {"attendance_days_per_month": 20}, "package": pkg, **changes}
+    return load_scenario(write(tmp_path, data))
+
+
+def test_item_in_annex_2_and_setting_filter(tmp_path, two_annex_dataset):
+    pkg = [{"decree": TWO, "annex": 2, "row": 3, "position": "care_worker", "frequency": "1/day"}]
+    scn = two_annex_scenario(tmp_path, pkg, indexation={"hourly_rates": {"care_worker": 1320}}, horizon_years=2)
+    assert scn.package[0].annex == 2 and scn.package[0].ref == f"{TWO} annex 2 row 3"
+    lines = price_package(scn, two_annex_dataset)
+    line = by(lines, item=1)
+    # annex 2 row 3: 1200.00 a recipient-day x 20 attendance days = 24 000.00 a month
+    assert (line["annex"], line["row"], line["unit"], line["price_kzt"]) == (2, 3, "per_recipient_day", D("1200.00"))
+    assert money(line["monthly_per_recipient"]) == D("24000.00")
+    # the care worker's hourly rate of annex 2 (1200.00, from its printed times), not annex 1's 948.30:
+    # 1320 / 1200 = 1.1 -> 26 400.00 a month in year 1
+    hz = over_horizon(scn, lines, df=two_annex_dataset)
+    assert [money(v) for v in hz["monthly_per_recipient"]] == [D("24000.00"), D("26400.00")]
+    table = result_table(scn, lines)
+    assert set(table.loc[table["view"] == "line", "annex"]) == {2}
+    # a home scenario on the same decree sees annex 1 only; row 3 there is 948.30
+    home = two_annex_scenario(tmp_path, [{"decree": TWO, "row": 3, "position": "care_worker", "frequency": "1/day"}],
+                              setting="home")
+    line = by(price_package(home, two_annex_dataset), item=1)
+    assert (line["annex"], line["row"], line["price_kzt"]) == (1, 3, D("948.30"))
+
+
+@pytest.mark.parametrize("it,words", [
+    ({"row": 3}, ["is a home tariff", "scenario is semi_stationary"]),  # annex defaults to 1 (home)
+    ({"annex": 5, "row": 1}, ["has no annex 5", "annexes: 1, 2"]),
+    ({"annex": 2, "row": 9}, ["has no row 9 in annex 2"]),
+])
+def test_annex_reference_errors(tmp_path, two_annex_dataset, it, words):
+    scn = two_annex_scenario(tmp_path, [{"decree": TWO, "position": "care_worker", "frequency": "1/day", **it}])
+    with pytest.raises(DecreeError) as exc:
+        price_package(scn, two_annex_dataset)
+    assert all(w in str(exc.value) for w in words), str(exc.value)
+
+
+@pytest.mark.parametrize("it,words", [
+    ({"decree": TWO, "annex": 0, "row": 1}, ["annex must be a whole number >= 1"]),
+    ({"service_key": "home:x:1", "annex": 2}, ["either service_key or decree"]),
+])
+def test_annex_validation(tmp_path, it, words):
+    with pytest.raises(DecreeError) as exc:
+        two_annex_scenario(tmp_path, [{"position": "care_worker", "frequency": "1/day", **it}])
+    assert all(w in str(exc.value) for w in words), str(exc.value)
+
+
 # ------------------------------------------------------------------------------------------ missing services
 
 def test_missing_service_is_reported_not_priced_as_zero(seed_dataset):
