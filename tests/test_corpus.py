@@ -64,3 +64,22 @@ def test_fixture_gives_exactly_its_rows(entry, results):
     assert got(res.rows) == key(entry["doc_id"])
     # nothing is lost: a source row that is not in the dataset is in the rejects
     assert all(r["kind"] == "not_applicable" for r in res.rejects)
+
+
+def test_every_form_of_a_decree_gives_the_same_metadata(results):
+    """A decree reads the same from every producer and form; a shipped decree as from its text."""
+    from conftest import SEEDS
+
+    by_doc: dict[str, dict] = {}
+    for m in MANIFEST:
+        by_doc.setdefault(m["doc_id"], {})[m["file"]] = results[m["file"]].decree.as_dict()
+    for doc, metas in by_doc.items():
+        first = next(iter(metas.values()))
+        assert all(m == first for m in metas.values()), (doc, metas)
+    seeds = {"seed-2999_kk": "oral-city_2025-12-18_no2999_home-2026_kk",
+             "seed-1971_kk": "oral-city_2025-09-16_no1971_semi-stationary-2025_kk",
+             "seed-167_kk": "bokey-orda-district_2025-12-24_no167_home-2026_kk"}
+    raw = Path(__file__).parents[1] / "data" / "raw"
+    for doc, stem in seeds.items():
+        text_meta = extract_file(raw / f"{stem}{SEEDS[stem]}").decree.as_dict()
+        assert next(iter(by_doc[doc].values())) == text_meta

@@ -105,11 +105,16 @@ def _category(cells: list[str]) -> bool:
     return len(filled) == 1 and bool(match_category(filled[0]))
 
 
+_TITLE = re.compile(r"(?im)туралы\.?\s*$|^\s*(?:Об|О)\s+утверждении")
+
+
 def _text_before(table) -> str:
-    """Text of the blocks before the table inside the nearest ancestor that holds some."""
+    """Text of the blocks before the table, gathered level by level up its ancestors until it holds
+    the decree's title (so an annex heading in the table's own section does not stand alone, and
+    navigation around the document is left out)."""
     from bs4 import NavigableString, Tag
 
-    node = table
+    node, text = table, ""
     while node.parent is not None and node.parent.name not in ("body", "html", "[document]"):
         parent = node.parent
         chunks = []
@@ -124,10 +129,13 @@ def _text_before(table) -> str:
                 chunks.append(child.get_text(""))
             elif isinstance(child, NavigableString):
                 chunks.append(str(child))
-        text = "\n".join(squash(l) for c in chunks for l in c.split("\n"))
-        if squash(text):
-            return text.strip("\n")
+        level = "\n".join(squash(l) for c in chunks for l in c.split("\n")).strip("\n")
+        text = "\n".join(t for t in (level, text) if t)
+        if squash(text) and _TITLE.search(text):
+            return text
         node = parent
+    if squash(text):
+        return text
     # the table sits right in <body>: everything before it
     chunks = [str(s) for s in table.find_all_previous(string=True)
               if s.parent is not None and s.parent.name not in _SKIP]
