@@ -19,6 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 RAW_DIR = Path("data/raw")
 OUT_DIR = Path("data/processed")
+DECISIONS = Path("data/decisions.yaml")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -75,7 +76,7 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
     if failed:
         fail("nothing written: fix or remove the files above")
     try:
-        df, rej = frames(results)
+        df, rej, _ = frames(results)
         df = checked(assign_service_keys(df))
     except DecreeError as exc:
         fail(str(exc))
@@ -89,12 +90,23 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
 def build(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
           out: Path = typer.Option(OUT_DIR, help="Output folder"),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again"),
-          keep_going: bool = typer.Option(False, "--keep-going", help="Build from the files that can be read")):
+          keep_going: bool = typer.Option(False, "--keep-going", help="Build from the files that can be read"),
+          decisions: Path = typer.Option(DECISIONS, help="Decisions on prices the Kazakh and Russian versions "
+                                                         "print differently (YAML)")):
     """Read every decree in data/raw and write data/processed/tariffs.{parquet,csv}, rejects.csv."""
-    build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going)
+    build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going, decisions=decisions)
 
 
-def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False):
+def _count_lines(path: Path) -> int:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return max(sum(1 for _ in fh) - 1, 0)
+    except OSError:
+        return 0
+
+
+def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False,
+                  decisions: Path = None):
     from .dataset import build as build_, decree_files
     from .reference import build_reference_tables
 
@@ -108,7 +120,7 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
 
         try:
             df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
-                                                    keep_going=keep_going)
+                                                    keep_going=keep_going, decisions=decisions or DECISIONS)
         except DecreeError as exc:
             progress.stop()
             fail(str(exc))
@@ -125,6 +137,11 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
             fail(str(exc))
     typer.echo(f"{len(results)} decrees -> {len(df)} rows ({len(rejects)} rejected/not applicable) "
                f"in {out}/tariffs.parquet, tariffs.csv, rejects.csv; see {out}/build_report.md", err=True)
+    disagreements = _count_lines(out / "disagreements.csv")
+    if disagreements:
+        warn(f"{disagreements} price(s) or row(s) differ between the Kazakh and Russian versions of a decree; "
+             f"listed in {out}/disagreements.csv and the build report, kept out of the dataset until decided "
+             f"in {decisions or DECISIONS}")
     if failures:
         raise typer.Exit(1)
     return df
@@ -181,7 +198,7 @@ def decree_rows(target: str, dataset: Path):
     if path.exists() or path.suffix.lower() in (".txt", ".pdf", ".html", ".htm"):
         try:
             res = extract_file(path)
-            df, _ = frames([res])
+            df, _, _ = frames([res])
         except DecreeError as exc:
             fail(str(exc))
         for note in res.notes:

@@ -51,24 +51,40 @@ def extract_file(path: str | Path) -> FileResult:
     return FileResult(path, raw.sha256, decree, norm.rows, norm.rejects, notes)
 
 
-def frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated dataset and rejects of several files.
+def frames(results: list[FileResult], decisions: dict | None = None
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validated dataset, rejects and language disagreements of several files.
 
-    The same decree read from two files (two languages or forms of one decree, or one file given
-    twice) would duplicate its rows: that is refused with both file names.
+    The Kazakh and the Russian version of one decree (same decree_id) are stored once, matched row
+    by row (``bilingual.py``). The same decree twice in one language (two forms of one text, or one
+    file given twice) would duplicate its rows: that is refused with both file names.
     """
-    seen: dict[str, Path] = {}
+    from .bilingual import DISAGREEMENT_COLUMNS, merge, single
+
+    by_decree: dict[str, dict[str, FileResult]] = {}
     for res in results:
-        first = seen.setdefault(res.decree.decree_id, res.path)
-        if first != res.path:
-            raise DecreeError(res.path, f"same decree ({res.decree.decree_id}) as {first}; "
-                                        "keep one form or language of a decree in a build")
-    rows = [r for res in results for r in res.rows]
+        versions = by_decree.setdefault(res.decree.decree_id, {})
+        lang = res.decree.language or "?"
+        if lang in versions or (lang == "?" and versions):
+            raise DecreeError(res.path, f"same decree ({res.decree.decree_id}) as {versions.get(lang, next(iter(versions.values()))).path}"
+                                        "; keep one form of each language version of a decree in a build")
+        versions[lang] = res
+    rows, disagreements = [], []
+    for versions in by_decree.values():
+        if "kk" in versions and "ru" in versions:
+            merged, problems = merge(versions["kk"].rows, versions["ru"].rows, decisions or {})
+            rows += merged
+            disagreements += problems
+        else:
+            rows += single(next(iter(versions.values())).rows)
     df = checked(to_frame(rows))
     rejects = pd.DataFrame([r for res in results for r in res.rejects], columns=REJECT_COLUMNS)
     for col in ("annex", "line", "page", "row", "service_no"):
         rejects[col] = pd.array(rejects[col].tolist(), dtype="Int64")
-    return df, rejects
+    disagreements = pd.DataFrame(disagreements, columns=DISAGREEMENT_COLUMNS)
+    for col in ("annex", "row", "line_kk", "page_kk", "line_ru", "page_ru"):
+        disagreements[col] = pd.array(disagreements[col].tolist(), dtype="Int64")
+    return df, rejects, disagreements
 
 
 def checked(df: pd.DataFrame) -> pd.DataFrame:
@@ -217,11 +233,24 @@ def annex_summary(d: Decree) -> str:
 
 
 def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.DataFrame,
-                 rejects: pd.DataFrame) -> str:
+                 rejects: pd.DataFrame, disagreements: pd.DataFrame | None = None) -> str:
     lines = ["# Build report", ""]
     lines.append(f"{len(results)} decree file(s) read, {len(failures)} failed; "
                  f"{len(df)} tariff rows, {len(rejects)} rejected or not-applicable cells.")
+    if len(df):
+        both = int((df["versions"] == 2).sum())
+        lines.append(f"{both} row(s) confirmed by the Kazakh and the Russian version of their decree.")
     lines.append("")
+    if disagreements is not None and len(disagreements):
+        open_ = disagreements[disagreements["decided_price_kzt"].isna()]
+        lines.append(f"## Kazakh and Russian versions disagree ({len(disagreements)}; {len(open_)} not decided, "
+                     "kept out of the dataset: decide in data/decisions.yaml)")
+        for d in disagreements.itertuples(index=False):
+            decided = f" -> decided {d.decided_price_kzt} by {d.decided_by}" if d.decided_price_kzt else ""
+            lines.append(f"- {d.decree_id} annex {d.annex} row {d.row} {d.locality}: {d.what} kk {d.value_kk!r} "
+                         f"({d.source_file_kk} line {d.line_kk}, page {d.page_kk}) vs ru {d.value_ru!r} "
+                         f"({d.source_file_ru} line {d.line_ru}, page {d.page_ru}){decided}")
+        lines.append("")
     for res in results:
         d = res.decree
         lines.append(f"## {res.path.name}")
@@ -243,9 +272,10 @@ def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.
 
 
 def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
-          keep_going: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
+          keep_going: bool = False, decisions: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
     """Read every decree in ``raw_dir``; write tariffs.parquet/csv, rejects.csv, decrees.csv,
-    build_report.md into ``out_dir``. Nothing is written when a file fails (unless keep_going)."""
+    build_report.md into ``out_dir``. Nothing is written when a file fails (unless keep_going).
+    ``decisions``: the file of a person's decisions on prices the language versions print differently."""
     files = decree_files(raw_dir)
     if not files:
         raise DecreeError(raw_dir, "no decree files found (expected .txt, .pdf or .html files)")
@@ -262,11 +292,14 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
         return pd.DataFrame(), pd.DataFrame(), results, failures
     from .linking import assign_service_keys
 
-    df, rejects = frames(results)
+    from .bilingual import load_decisions
+
+    df, rejects, disagreements = frames(results, load_decisions(decisions))
     df = checked(assign_service_keys(df))
     write_table(df, out_dir / "tariffs.parquet")
     write_table(df, out_dir / "tariffs.csv")
     write_table(rejects, out_dir / "rejects.csv")
+    write_table(disagreements, out_dir / "disagreements.csv")
     write_table(decrees_frame(results), out_dir / "decrees.csv")
-    write_text(build_report(results, failures, df, rejects), out_dir / "build_report.md")
+    write_text(build_report(results, failures, df, rejects, disagreements), out_dir / "build_report.md")
     return df, rejects, results, failures

@@ -12,10 +12,12 @@ COLUMNS = [
     "decree_id", "source_file", "source_sha256", "source_form", "line", "page", "annex", "row", "service_no",
     "category", "category_text", "service_text", "unit_of_measure", "position", "position_key", "service_key",
     "locality", "unit", "time_norm_min", "price_kzt", "authority", "authority_key", "area", "region", "kato",
-    "decree_number", "decree_date", "year", "setting", "language",
+    "decree_number", "decree_date", "year", "setting", "language", "versions",
+    "service_text_kk", "service_text_ru", "position_kk", "position_ru", "category_text_kk", "category_text_ru",
+    "other_source_file", "other_source_sha256", "other_line", "other_page",
 ]
 
-INT_COLUMNS = ("line", "page", "annex", "row", "service_no", "year")
+INT_COLUMNS = ("line", "page", "annex", "row", "service_no", "year", "versions", "other_line", "other_page")
 
 DESCRIPTIONS = {
     "decree_id": "Stable id of the decree: <issuing body key>_<decree date>_<decree number>",
@@ -47,7 +49,18 @@ DESCRIPTIONS = {
     "decree_date": "Decree date (ISO)",
     "year": "Year the tariffs are for",
     "setting": "home, semi_stationary, stationary or temporary: the setting of the row's annex",
-    "language": "kk or ru",
+    "language": "Language of the versions read: kk, ru, or kk+ru when both versions print this price alike",
+    "versions": "How many language versions of the decree print this price (2: Kazakh and Russian agree)",
+    "service_text_kk": "Service as printed in the Kazakh version (empty if not read)",
+    "service_text_ru": "Service as printed in the Russian version (empty if not read)",
+    "position_kk": "Position as printed in the Kazakh version",
+    "position_ru": "Position as printed in the Russian version",
+    "category_text_kk": "Category row as printed in the Kazakh version",
+    "category_text_ru": "Category row as printed in the Russian version",
+    "other_source_file": "File of the other language version (source_file is the Kazakh one when both were read)",
+    "other_source_sha256": "SHA-256 of that file",
+    "other_line": "Line of the row in the other version",
+    "other_page": "Page of the row in the other version",
 }
 
 
@@ -93,7 +106,14 @@ TARIFFS = pa.DataFrameSchema(
         "decree_date": _str(nullable=True, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
         "year": pa.Column("Int64", nullable=True, checks=pa.Check.in_range(1990, 2100)),
         "setting": _str(nullable=True, checks=pa.Check.isin([s["key"] for s in settings()])),
-        "language": _str(nullable=True, checks=pa.Check.isin(["kk", "ru"])),
+        "language": _str(nullable=True, checks=pa.Check.isin(["kk", "ru", "kk+ru"])),
+        "versions": pa.Column("Int64", checks=pa.Check.isin([1, 2])),
+        **{f"{f}_{lang}": _str(nullable=True) for f in ("service_text", "position", "category_text")
+           for lang in ("kk", "ru")},
+        "other_source_file": _str(nullable=True),
+        "other_source_sha256": _str(nullable=True, checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "other_line": pa.Column("Int64", nullable=True),
+        "other_page": pa.Column("Int64", nullable=True),
     },
     unique=["decree_id", "annex", "row", "locality"],
     strict=True,

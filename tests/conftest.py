@@ -31,5 +31,5 @@ def seed_dataset(seed_results):
     from kztariffs.dataset import frames
     from kztariffs.linking import assign_service_keys
 
-    df, _ = frames(list(seed_results.values()))
+    df, _, _ = frames(list(seed_results.values()))
     return assign_service_keys(df)
