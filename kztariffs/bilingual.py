@@ -117,5 +117,16 @@ def merge(kk: list[dict], ru: list[dict], decisions: dict[tuple, Decision]) -> t
     return rows, disagreements
 
 
+def load_disagreements(dataset: str | Path, decree_id: str | None = None):
+    """disagreements.csv next to a dataset file (all, or one decree's); empty when there is none."""
+    import pandas as pd
+
+    path = Path(dataset).with_name("disagreements.csv")
+    if not path.exists():
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return df if decree_id is None else df[df["decree_id"] == decree_id]
+
+
 def _show(r: dict) -> str:
     return f"№ {r['service_no']} {r['position']}: {format_kzt(r['price_kzt'])}"

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -70,3 +75,20 @@ display(flagged[["row", "service_no", "position", "price_kzt", "hourly_rate", "m
 # %%
 if len(unknown):
     display(unknown[["row", "service_no", "position", "price_kzt", "reason"]])
+
+# %% [markdown]
+# ## Kazakh and Russian versions
+#
+# Every decree is published in both languages. When the build read both, each price is confirmed
+# by both texts; a price they print differently is not in the dataset until a person decides
+# (`data/decisions.yaml`).
+
+# %%
+from kztariffs.bilingual import load_disagreements
+
+both = int((rows["versions"] == 2).sum())
+disagree = load_disagreements(dataset, decree_id)
+display(Markdown(f"{both} of {len(rows)} priced row(s) confirmed by both language versions; "
+                 f"{len(disagree)} disagreement(s) between the versions."))
+if len(disagree):
+    display(disagree[["annex", "row", "locality", "what", "value_kk", "value_ru", "decided_price_kzt", "decided_by"]])
