@@ -1,16 +1,14 @@
-"""Renderers: one document spec (specs.py) -> reportlab PDF, python-docx DOCX, HTML page.
+"""Renderers: one document spec (specs.py) -> reportlab PDF (here), python-docx DOCX and HTML page
+(render_markup.py), and the table geometry they share.
 
 The DOCX goes on to LibreOffice (PDF, and a re-saved DOCX), the HTML to Chromium (PDF); see make_corpus.py.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
-import zipfile
 from pathlib import Path
 
-FIXED_DATE = dt.datetime(2026, 1, 20, 9, 0, 0)
 AUTHOR = "kztariffs corpus"
 CREATOR = "kztariffs tests/corpus/make_corpus.py"
 
@@ -60,10 +58,9 @@ def widths_cm(doc: dict, annex: dict) -> list[float]:
         need[role] = max(stringWidth(t, "DejaVu", size) for t in texts) + 2 * pad
     total = LANDSCAPE_W if annex["orientation"] == "landscape" else PORTRAIT_W
     pt = 72 / 2.54
-    service = need["service"] / pt + annex["style"].get("gap", 0.2)
-    position = need["position"] / pt + 0.3
     no, price = 1.0, 2.6
-    service = min(service, total - no - price - position)
+    service = need["service"] / pt + annex["style"].get("gap", 0.2)
+    position = total - no - price - service
     return [{"no": no, "service": round(service, 2), "position": round(position, 2), "price": price}[r] for r in cols]
 
 
@@ -112,6 +109,40 @@ def _styles(size: float):
     }
 
 
+def _table_class():
+    from reportlab.platypus import Table
+
+    class SpanSplitTable(Table):
+        """Two fixes to reportlab's row splitting (splitInRow):
+        - it splits a row inside a merged range in two without splitting the merged cell's text (which then runs
+          out of the table): here a page break that falls in a row under a merged cell goes just above that row
+          instead, where reportlab splits the merged cell between its lines;
+        - it splits a row when nothing of it fits, leaving the repeated header alone at the foot of a page:
+          here the row goes to the next page whole."""
+
+        def _splitRows(self, availHeight, doInRowSplit=0):
+            if doInRowSplit and self._spanCmds:
+                n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+                tail = any(r and r[1] < n <= r[3] and r[1] != r[3] for r in self._spanRanges.values())
+                if 0 < n < len(self._rowHeights) and tail:
+                    availHeight = min(availHeight, sum(self._rowHeights[:n]) + 0.5)
+            parts = super()._splitRows(availHeight, doInRowSplit)
+            if doInRowSplit and len(parts) == 2 and all(not v for v in parts[0]._cellvalues[-1]):
+                return []  # nothing of the split row fits: reportlab would leave a lone repeated header
+            return parts
+
+        def _splitCell(self, value, style, oldHeight, newHeight, width):
+            # reportlab passes the last column's width when it splits a merged cell: use the cell's own
+            if isinstance(value, (list, tuple)) and value:
+                for row in self._cellvalues:
+                    for c, v in enumerate(row):
+                        if v is value:
+                            width = self._colWidths[c]
+            return super()._splitCell(value, style, oldHeight, newHeight, width)
+
+    return SpanSplitTable
+
+
 def _rl_table(doc: dict, annex: dict):
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -125,6 +156,7 @@ def _rl_table(doc: dict, annex: dict):
     pad = st_.get("padding", 3)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), "DejaVu"),
+        ("FONTSIZE", (0, 0), (-1, -1), st["cell"].fontSize), ("LEADING", (0, 0), (-1, -1), st["cell"].leading),
         ("VALIGN", (0, 0), (-1, -1), "TOP" if st_.get("valign") == "top" else "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), max(1, pad - 1)), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
@@ -155,12 +187,33 @@ def _rl_table(doc: dict, annex: dict):
                 out.append(Paragraph(esc(cell), st["jcell"]))
             else:
                 out.append(Paragraph(esc(cell), st["cell"]))
-        data.append(out)
+        cells = [[x] if x else "" for x in out]  # a list: reportlab splits only listed flowables in a cell
+        if row["span"] > 1:
+            # a merged service cell as one flowable per line: reportlab then splits it between lines when the
+            # merged cell runs across a page (it does not split a paragraph inside a spanned cell)
+            from reportlab.lib.utils import simpleSplit
+
+            w = widths_cm(doc, annex)[csv_] * cm - 2 * pad
+            lines = simpleSplit(row["cells"][csv_], "DejaVu", st["cell"].fontSize, w)
+            cells[csv_] = [Paragraph(esc(l), st["cell"]) for l in lines]
+        if row["span"] == 0:
+            # a row under a merged cell holds plain strings, which reportlab will not split inside the row
+            # (see SpanSplitTable): the page break then goes above the row, through the merged cell
+            from reportlab.lib.utils import simpleSplit
+
+            wcm = widths_cm(doc, annex)
+            for c, (role, cell) in enumerate(zip(cols, row["cells"])):
+                if c in (cno, csv_) or not cell:
+                    continue
+                cells[c] = "\n".join(simpleSplit(cell, "DejaVu", st["cell"].fontSize, wcm[c] * cm - 2 * pad))
+                if is_numeric(role):
+                    style.append(("ALIGN", (c, i), (c, i), "CENTER"))
+        data.append(cells)
         if row["span"] > 1:
             for c in (cno, csv_):
                 style.append(("SPAN", (c, i), (c, i + row["span"] - 1)))
-    widths = [w * cm for w in widths_cm(doc, annex)]
-    return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=nh if annex["repeat_header"] else 0,
+    widths = [w_ * cm for w_ in widths_cm(doc, annex)]
+    return _table_class()(data, colWidths=widths, style=TableStyle(style), repeatRows=nh if annex["repeat_header"] else 0,
                  splitInRow=1, splitByRow=st_.get("rl_split_by_row", 1))
 
 
@@ -193,293 +246,7 @@ def render_reportlab(doc: dict, target: Path) -> None:
     ]
     buf = io.BytesIO()
     d = BaseDocTemplate(buf, pagesize=A4, pageTemplates=templates, title=text[0][:120], author=AUTHOR,
-                        creator=CREATOR, subject=doc["id"], invariant=1)
+                        creator=CREATOR, invariant=1)
     d.build(story)
     target.write_bytes(buf.getvalue())
 
-
-# ---------------------------------------------------------------- DOCX (python-docx)
-
-
-def _set_cell_width(cell, cm_: float):
-    from docx.shared import Cm
-
-    cell.width = Cm(cm_)
-
-
-def _tbl_props(table, widths: list[float], pad_pt: float):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    tblPr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblPr.append(layout)
-    mar = OxmlElement("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        e = OxmlElement(f"w:{side}")
-        twips = int(round(pad_pt * 20 * (1 if side in ("left", "right") else 0.6)))
-        e.set(qn("w:w"), str(twips))
-        e.set(qn("w:type"), "dxa")
-        mar.append(e)
-    tblPr.append(mar)
-    tblW = tblPr.find(qn("w:tblW"))
-    if tblW is None:
-        tblW = OxmlElement("w:tblW")
-        tblPr.append(tblW)
-    tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(int(sum(Cm(w).twips for w in widths))))
-    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        gc.set(qn("w:w"), str(Cm(w).twips))
-
-
-def _mark_header(row):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    trPr = row._tr.get_or_add_trPr()
-    h = OxmlElement("w:tblHeader")
-    h.set(qn("w:val"), "true")
-    trPr.append(h)
-
-
-def _cell_text(cell, text: str, size: float, bold=False, align=None, valign="center"):
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.shared import Pt
-
-    p = cell.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.space_before = Pt(0)
-    p.paragraph_format.line_spacing = 1.0
-    if align is not None:
-        p.alignment = align
-    run = p.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
-    cell.vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if valign == "top"
-                               else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
-
-
-def render_docx(doc: dict, target: Path) -> None:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    d = Document()
-    cp = d.core_properties
-    cp.author = AUTHOR
-    cp.last_modified_by = AUTHOR
-    cp.title = doc["text"][0][:120]
-    cp.subject = doc["id"]
-    cp.created = cp.modified = FIXED_DATE
-    cp.last_printed = FIXED_DATE
-    cp.revision = 1
-    normal = d.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(12)
-    rfonts = normal.element.rPr.rFonts
-    for k in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(k), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(0)
-
-    sec = d.sections[0]
-    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin = Cm(2), Cm(1.5), Cm(2), Cm(2)
-
-    def para(text, align=None, bold=False, indent=False, after=6, size=12):
-        p = d.add_paragraph()
-        p.paragraph_format.space_after = Pt(after)
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Cm(1.25)
-        r = p.add_run(text)
-        r.bold = bold
-        r.font.size = Pt(size)
-        return p
-
-    text = doc["text"]
-    para(text[0], WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    para(text[1], WD_ALIGN_PARAGRAPH.CENTER, after=12)
-    for line in text[2:-1]:
-        para(line, WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-    para(text[-1], bold=True).paragraph_format.space_before = Pt(18)
-
-    for annex in doc["annexes"]:
-        st_ = annex["style"]
-        sec = d.add_section(WD_SECTION.NEW_PAGE)
-        if annex["orientation"] == "landscape":
-            sec.orientation = WD_ORIENT.LANDSCAPE
-            sec.page_width, sec.page_height = Cm(29.7), Cm(21)
-            sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin = Cm(2), Cm(1.5), Cm(1.5), Cm(1.5)
-        else:
-            sec.orientation = WD_ORIENT.PORTRAIT
-            sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-            sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin = Cm(2), Cm(1.5), Cm(2), Cm(2)
-        p = d.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for k, line in enumerate(annex["heading_lines"]):
-            r = p.add_run(line)
-            r.font.size = Pt(11)
-            if k + 1 < len(annex["heading_lines"]):
-                r.add_break()
-        para(annex["title"], WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=8).paragraph_format.space_before = Pt(10)
-
-        cols = annex["columns"]
-        widths = widths_cm(doc, annex)
-        size = round(st_.get("font_size", 8.5) * 1.15 * 2) / 2   # 10 pt for the usual 8.5
-        nh = len(annex["header"])
-        body = annex["rows"]
-        table = d.add_table(rows=nh + len(body), cols=len(cols))
-        table.style = d.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        _tbl_props(table, widths, st_.get("padding", 3) * 1.2)
-        for row in table.rows:
-            for c, cell in enumerate(row.cells):
-                _set_cell_width(cell, widths[c])
-        valign = st_.get("valign", "center")
-        # header
-        for (r, c), (rs, cs) in header_spans(annex["header"]).items():
-            cell = table.cell(r, c)
-            if rs > 1 or cs > 1:
-                cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
-            _cell_text(cell, annex["header"][r][c], size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        if annex["repeat_header"]:
-            for r in range(nh):
-                _mark_header(table.rows[r])
-        cno, csv_ = role_index(annex, "no"), role_index(annex, "service")
-        for i, row in enumerate(body):
-            ri = nh + i
-            if row["kind"] == "category":
-                cell = table.cell(ri, 0).merge(table.cell(ri, len(cols) - 1))
-                _cell_text(cell, row["text"], size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-                continue
-            if row["span"] == 0:
-                for c, cell in enumerate(row["cells"]):
-                    if c not in (cno, csv_):
-                        _cell_text(table.cell(ri, c), cell, size, valign=valign,
-                                   align=WD_ALIGN_PARAGRAPH.CENTER if is_numeric(cols[c]) else WD_ALIGN_PARAGRAPH.LEFT)
-                continue
-            for c, cell in enumerate(row["cells"]):
-                tc = table.cell(ri, c)
-                if row["span"] > 1 and c in (cno, csv_):
-                    tc = tc.merge(table.cell(ri + row["span"] - 1, c))
-                align = (WD_ALIGN_PARAGRAPH.CENTER if is_numeric(cols[c])
-                         else WD_ALIGN_PARAGRAPH.JUSTIFY if cols[c] == "service" and annex["widths"] != "fit"
-                         else WD_ALIGN_PARAGRAPH.LEFT)
-                _cell_text(tc, cell, size, align=align, valign=valign)
-    buf = io.BytesIO()
-    d.save(buf)
-    target.write_bytes(fix_zip_dates(buf.getvalue()))
-
-
-def fix_zip_dates(data: bytes) -> bytes:
-    """The same zip with every member dated 1980-01-01 (python-docx stamps the current time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(zi, src.read(info.filename))
-    return out.getvalue()
-
-
-# ---------------------------------------------------------------- HTML (for the HTML reader and for Chromium)
-
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-@page {{ size: A4; margin: 2cm 1.5cm 2cm 2cm; }}
-@page landscape {{ size: A4 landscape; margin: 1.5cm 1.5cm 1.5cm 2cm; }}
-body {{ font-family: "Times New Roman", "Liberation Serif", serif; font-size: 12pt; margin: 0; }}
-h1 {{ font-size: 12pt; text-align: center; margin: 0 0 6pt 0; }}
-p.act {{ text-align: center; margin: 0 0 12pt 0; }}
-p {{ text-align: justify; text-indent: 1.25cm; margin: 0 0 6pt 0; }}
-p.sign {{ font-weight: bold; text-indent: 0; margin-top: 18pt; }}
-section.annex {{ break-before: page; }}
-section.landscape {{ page: landscape; }}
-div.annex-head {{ text-align: right; font-size: 11pt; }}
-h3 {{ font-size: 12pt; text-align: center; margin: 10pt 0 8pt 0; }}
-table {{ border-collapse: collapse; table-layout: fixed; font-size: {size}pt; margin: 0 auto; }}
-td, th {{ border: 1px solid #000; padding: {pad}; vertical-align: {valign}; }}
-th {{ font-weight: bold; text-align: center; }}
-td.n {{ text-align: center; }}
-td.s {{ text-align: {salign}; }}
-td.cat {{ text-align: center; font-weight: bold; }}
-</style>
-</head>
-<body>
-<div id="document" class="document">
-{body}
-</div>
-</body>
-</html>
-"""
-
-
-def _html_table(doc: dict, annex: dict) -> list[str]:
-    esc = html.escape
-    cols = annex["columns"]
-    widths = widths_cm(doc, annex)
-    out = ["<table class=\"annex\">", "<colgroup>" + "".join(f'<col style="width:{w}cm">' for w in widths)
-           + "</colgroup>"]
-    spans = header_spans(annex["header"])
-    out.append("<thead>" if annex["repeat_header"] else "<tbody>")
-    for r, hrow in enumerate(annex["header"]):
-        cells = []
-        for c, text in enumerate(hrow):
-            if (r, c) not in spans:
-                continue
-            rs, cs = spans[(r, c)]
-            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
-            cells.append(f"<th{attrs}>{esc(text)}</th>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    if annex["repeat_header"]:
-        out += ["</thead>", "<tbody>"]
-    cno, csv_ = role_index(annex, "no"), role_index(annex, "service")
-    for row in annex["rows"]:
-        if row["kind"] == "category":
-            out.append(f'<tr><td class="cat" colspan="{len(cols)}">{esc(row["text"])}</td></tr>')
-            continue
-        cells = []
-        for c, text in enumerate(row["cells"]):
-            if c in (cno, csv_) and row["span"] == 0:
-                continue
-            attrs = f' rowspan="{row["span"]}"' if c in (cno, csv_) and row["span"] > 1 else ""
-            klass = "n" if is_numeric(cols[c]) else "s" if cols[c] == "service" else "p"
-            cells.append(f'<td class="{klass}"{attrs}>{esc(text)}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</tbody>", "</table>"]
-    return out
-
-
-def render_html(doc: dict, target: Path) -> None:
-    esc = html.escape
-    text = doc["text"]
-    body = [f"<h1>{esc(text[0])}</h1>", f'<p class="act">{esc(text[1])}</p>']
-    body += [f"<p>{esc(l)}</p>" for l in text[2:-1]]
-    body.append(f'<p class="sign">{esc(text[-1])}</p>')
-    st_ = doc["annexes"][0]["style"]
-    for annex in doc["annexes"]:
-        klass = "annex landscape" if annex["orientation"] == "landscape" else "annex"
-        body.append(f'<section class="{klass}">')
-        body.append('<div class="annex-head">' + "<br>\n".join(esc(l) for l in annex["heading_lines"]) + "</div>")
-        body.append(f"<h3>{esc(annex['title'])}</h3>")
-        body += _html_table(doc, annex)
-        body.append("</section>")
-    pad = st_.get("padding", 3)
-    page = _PAGE.format(
-        lang=doc["language"], title=esc(text[0]), body="\n".join(body),
-        size=round(st_.get("font_size", 8.5) * 1.15 * 2) / 2, pad=f"{max(1, pad - 1)}pt {pad}pt {pad}pt {pad}pt",
-        valign="top" if st_.get("valign") == "top" else "middle",
-        salign="left" if doc["annexes"][0]["widths"] == "fit" else "justify")
-    target.write_text(page, encoding="utf-8")

@@ -50,11 +50,6 @@ def category_key(text: str) -> str | None:
     return None
 
 
-def category_text(key: str, language: str) -> str:
-    doc = yaml.safe_load((ROOT / "kztariffs" / "vocab" / "categories.yaml").read_text(encoding="utf-8"))
-    return next(c[language] for c in doc["categories"] if c["key"] == key)
-
-
 # The 1971 seed is text taken from a PDF (words out of order in places): its decree text is written
 # out here in clean paragraphs, word for word from data/raw/oral-city_2025-09-16_no1971_semi-stationary-2025_kk.pdf.txt.
 TEXT_1971 = [
@@ -169,16 +164,8 @@ def ru_table(stem_kk: str) -> dict:
     """The Russian table in the corpus shape (header, rows with spans)."""
     t = ru_text(stem_kk)
     trs = t["table_rows"]
-    first = trs[0]
-    ncols = len(first)
-    if stem_kk == S167:
-        header = [["№", "Наименование услуги", "Должность", "Стоимость одной услуги (в тенге)", None],
-                  [None, None, None, "Тариф для города", "Тариф для села"]]
-        body = trs[2:] if len(trs[1]) < 5 or not trs[1][0] else trs[1:]
-        ncols = 5
-    else:
-        header = [first]
-        body = trs[1:]
+    header, body = [trs[0]], trs[1:]  # the Oral fixtures have a one-row header
+    ncols = len(header[0])
     rows: list[dict] = []
     for cells in body:
         filled = [c for c in cells if c]

@@ -327,7 +327,7 @@ def constructed_docs() -> list[dict]:
                             kk_heading(no, "2026 жылғы 15 қаңтардағы", None), TITLE_HOME_KK,
                             header_row(["no", "service", "position", "price"], HEADERS_KK),
                             ["no", "service", "position", "price"], W4, rows, "home", "per_service",
-                            repeat_header=rep)], source=[S2999]))
+                            repeat_header=rep, rl_split_by_row=0)], source=[S2999]))
 
     # two annexes: home-based per service, semi-stationary per recipient per day
     docs.append(doc("two-annexes_kk", "kk", "two-annexes",
@@ -359,10 +359,10 @@ def constructed_docs() -> list[dict]:
     docs.append(doc("one-line_kk", "kk", "one-line", kk_text(3010, "2026 жылғы 20 қаңтардағы", ["home"]), [annex(
         kk_heading(3010, "2026 жылғы 20 қаңтардағы", None), TITLE_HOME_KK,
         header_row(["no", "service", "position", "price"], HEADERS_KK), ["no", "service", "position", "price"],
-        "fit", rows, "home", "per_service", orientation="landscape", padding=1, gap=0.15)], source=[S2999]))
+        "fit", rows, "home", "per_service", orientation="landscape", padding=1, gap=0.25)], source=[S2999]))
 
     # merged across a page: № and service cells merged down over 3-5 position rows (Bokey Orda style)
-    groups = [(10, 11), (17, 19), (22, 24), (28, 31), (34, 36), (42, 44), (79, 84), (89, 91), (92, 94), (95, 97), (100, 104)]
+    groups = [(12, 14), (17, 19), (22, 24), (28, 31), (34, 36), (79, 84), (89, 91), (95, 97), (100, 104)]
     rows = []
     cat_seen = None
     n = 0
