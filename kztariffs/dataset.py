@@ -182,7 +182,7 @@ def _code_hash() -> str:
     """Hash of the package's code and vocabularies: a cached parse is reused only if neither changed."""
     h = hashlib.sha256(__version__.encode())
     vocab_dir = Path(__file__).parent / "vocab"
-    for p in sorted(vocab_dir.glob("*.yaml")):
+    for p in sorted(vocab_dir.glob("*.yaml")) + sorted((Path(__file__).parent / "data").rglob("*.csv")):
         h.update(p.read_bytes())
     for p in sorted(Path(__file__).parent.rglob("*.py")):
         h.update(p.read_bytes())

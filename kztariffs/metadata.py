@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from .areas import BodyMatch, PortalId, describe, find_portal_id, match_body
 from .columns import unit_named
 from .model import RawDecree, RawTable
-from .text import fold, squash
-from .vocab import areas, match_setting, settings
+from .text import squash
+from .vocab import match_setting, settings
 
 KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
              "қыркүйек", "қазан", "қараша", "желтоқсан"]
@@ -46,11 +47,17 @@ _RU_ANNEX_ACT = re.compile(
     r"(?-i:(?P<kind>Приложение(?:\s+\d+)?\s+к\s+(?:постановлению|решению)|Утвержден[аыо]?\s+"
     r"(?:постановлением|решением)))\s+(?P<org>акимата|маслихата)\s+(?P<body>.{0,160}?)" + _RU_DATE_NO,
     re.I | re.S)
-# The preamble's last words name the issuing body: "... акимат города Уральска ПОСТАНОВЛЯЕТ:"
-_RU_ENACTS = re.compile(r"(?P<org>акимат|маслихат)\s+(?P<body>[^,.:;«»()]{3,120}?)\s+"
+# The preamble's last words name the issuing body: "... акимат города Уральска ПОСТАНОВЛЯЕТ:",
+# "... Лисаков қаласының әкімдігі ҚАУЛЫ ЕТЕДІ:" (a dot only in "г.").
+_RU_ENACTS = re.compile(r"(?P<org>акимат|маслихат)\s+(?P<body>(?:[^,.:;«»()]|(?<=\bг)\.){3,120}?)\s+"
                         r"(?-i:ПОСТАНОВЛЯЕТ|РЕШИЛ)", re.I)
-_KK_YEAR = re.compile(r"(\d{4})(?:\s*[-–—]\s*\d{4})?\s+жыл(?:ға|дарға)")
-_RU_YEAR = re.compile(r"на\s+(\d{4})(?:\s*[-–—]\s*\d{4})?\s+(?:год|годы|гг?\.)(?!\w)", re.I)
+_KK_ENACTS = re.compile(r"(?P<body>(?:[^,.:;«»()\"]|(?<=\sқ)\.){3,160}?)\s+(?P<org>әкімдігі|мәслихаты)\s+"
+                        r"(?-i:ҚАУЛЫ ЕТЕДІ|ШЕШІМ ҚАБЫЛДАДЫ)", re.I)
+# The tariffs' year: "2026 жылға", "2026-2027 жылдарға"; "на 2026 год", "на дому 2026 год", "на 2025-2026
+# годы", "на 2026 г." (never "2025 года" or "2025 г." of a date).
+_KK_YEAR = re.compile(r"(?<![\d.])(\d{4})(?:\s*[-–—]\s*\d{4})?\s+жыл(?:ға|дарға)(?!\w)")
+_RU_YEAR = re.compile(r"(?<![\d.])(\d{4})(?:\s*[-–—]\s*\d{4})?\s+(?:год|годы)(?!\w)"
+                      r"|(?<=на\s)(\d{4})(?:\s*[-–—]\s*\d{4})?\s+гг?\.", re.I)
 # Region part of a Russian body name: "Западно-Казахстанской области", "области Абай".
 _RU_REGION = r"(?:[\w-]+(?:ской|кой)\s+области|области\s+[\w-]+)"
 # Operative part, point 1 ("ПОСТАНОВЛЯЕТ: 1. Утвердить тарифы ... на дому на 2026 год ...").
@@ -79,6 +86,7 @@ class Decree:
     area: str | None = None  # key of the city/district/region the body governs
     region: str | None = None  # key of the region (oblast)
     kato: str | None = None
+    portal_id: str | None = None  # legal portal document id (G25ZA02999A) from the file name or text
     decree_number: str | None = None
     decree_date: str | None = None  # ISO
     year: int | None = None  # the year the tariffs are for
@@ -127,22 +135,9 @@ def _month(name: str, lang: str) -> int | None:
     return None
 
 
-def match_area(body_text: str, lang: str) -> dict | None:
-    """The most specific area (district/city before region) named in the issuing body's text."""
-    f = fold(body_text)
-    best = None
-    for area in areas():
-        for m in area.get(f"match_{lang}", []) + area.get("match_kk", []) + area.get("match_ru", []):
-            fm = fold(m)
-            if fm and fm in f:
-                rank = {"district": 0, "city": 1, "republican_city": 2, "region": 3}.get(area["level"], 4)
-                if best is None or rank < best[0]:
-                    best = (rank, area)
-    return best[1] if best else None
-
-
 def _split_body(body: str, lang: str) -> tuple[str, str]:
-    """Issuing body's name -> (local part, region part); either may be ''.
+    """Issuing body's name -> (local part, region part); either may be ''. Only for a name that
+    matches no area, to print it: ``"Западно-Казахстанской области Зеленовского района"``.
 
     ``"Батыс Қазақстан облысы Орал қаласы"`` -> ``("Орал қаласы", "Батыс Қазақстан облысы")``;
     ``"города Уральска Западно-Казахстанской области"`` -> ``("города Уральска", "Западно-...")``;
@@ -150,7 +145,9 @@ def _split_body(body: str, lang: str) -> tuple[str, str]:
     """
     body = squash(body)
     if lang == "kk":
-        body = re.split(r"\bтуралы\s+", body)[-1]  # the act line follows the title
+        words = body.split()  # "... басшылыққа ала отырып Бөкей ордасы ауданының": from the name on
+        first = next((i for i, w in enumerate(words) if w[:1].isupper()), 0)
+        body = " ".join(words[first:])
         m = re.match(r"^(?P<region>.*?облысы)(?:\s+(?P<local>.+))?$", body)
         if m:
             return (m.group("local") or "").strip(), m.group("region").strip()
@@ -163,39 +160,62 @@ def _split_body(body: str, lang: str) -> tuple[str, str]:
     return body, ""
 
 
-def _authority(local: str, region: str, org: str, lang: str) -> str:
+def _authority(name: str, org: str, lang: str) -> str:
     """Issuing body as printed, in the nominative: "Орал қаласы әкімдігі", "Акимат города Уральска"."""
     akimat = org.lower().startswith(("аким", "әкім"))
     if lang == "kk":
-        return f"{local or region} {'әкімдігі' if akimat else 'мәслихаты'}"
-    return f"{'Акимат' if akimat else 'Маслихат'} {local or region}"
+        name = re.sub(r"(ауданы|қаласы|облысы)(?:ның|нің)(?!\w)", r"\1", name)
+        return f"{name} {'әкімдігі' if akimat else 'мәслихаты'}"
+    return f"{'Акимат' if akimat else 'Маслихат'} {name}"
 
 
-def _set_issuer(d: "Decree", body: str, org: str, lang: str) -> None:
+def _set_issuer(d: "Decree", body: str, org: str, lang: str) -> tuple[BodyMatch, str]:
     """authority, area, region, kato and authority_key from the issuing body's name.
 
-    The area is the body's own city/district (or the region for a regional body); a city or
-    district missing from vocab/regions.yaml leaves area, kato and authority_key empty (the region
-    it names is still kept): the region's code is never put in for a district's.
+    The area is the body's own city/district (or the region for a regional body), found in the
+    KATO classifier (``areas.match_body``). A name that matches no area, or several, leaves area,
+    kato and authority_key empty with a warning naming the candidates (the region it names is
+    still kept): never a guess, and never the region's code for a district's.
     """
+    if lang == "kk":
+        body = re.split(r"(?<!\w)туралы\s+", body)[-1]  # the act line follows the title
+    m = match_body(body)
+    kind = "akimat" if org.lower().startswith(("аким", "әкім")) else "maslikhat"
     local, region_text = _split_body(body, lang)
-    d.authority = _authority(local, region_text, org, lang)
-    region_area = match_area(region_text, lang) if region_text else None
-    area = match_area(local, lang) if local else region_area
-    if area is not None:
-        d.area = area["key"]
-        d.region = area["key"] if area.get("parent") is None else area["parent"]
-        d.kato = area.get("kato")
-        kind = "akimat" if org.lower().startswith(("аким", "әкім")) else "maslikhat"
-        d.authority_key = f"{area['key']}_{kind}"
-        if region_area is not None and region_area["key"] != d.region:
-            d.warnings.append(f"issuing body {squash(body)!r}: {area['key']} is not in region "
-                              f"{region_area['key']} (vocab/regions.yaml)")
+    d.authority = _authority(squash(m.printed or local or region_text), org, lang)
+    d.region = m.region
+    if m.area is not None:
+        d.area, d.kato, d.authority_key = m.area.key, m.area.kato, f"{m.area.key}_{kind}"
     else:
-        if region_area is not None:
-            d.region = region_area["key"]
         shown = " ".join(p for p in ((region_text, local) if lang == "kk" else (local, region_text)) if p)
-        d.warnings.append(f"issuing body {shown!r} is not in vocab/regions.yaml")
+        d.warnings.append(m.warning(shown))
+    return m, kind
+
+
+def _check_portal_id(d: "Decree", pid: PortalId, issuer: tuple[BodyMatch, str] | None) -> None:
+    """Cross-check the body the text names with the portal id's body code; the area comes from the
+    text when it names one, from the portal id when the text names no body (or names several
+    areas, one of them the portal id's)."""
+    known = pid.area
+    if known is None:
+        d.warnings.append(f"portal id {pid.id}: body code {pid.body_code} is not in the body-code table "
+                          "(kztariffs/data/kato/bodycode_to_kato.csv); its body stays unknown")
+        return
+    m, kind = issuer if issuer else (None, pid.kind)
+    if kind != pid.kind:
+        d.warnings.append(f"portal id {pid.id} is a {pid.kind} act but the text names a {kind}")
+    if d.area is not None:
+        if d.area != known.key:
+            d.warnings.append(f"portal id {pid.id} names {describe(known.key)} but the text names "
+                              f"{d.area}; area from the text")
+        return
+    if m is not None and not (m.problem == "ambiguous" and known.key in m.candidates):
+        d.warnings.append(f"portal id {pid.id} names {describe(known.key)}; the text's body was not "
+                          "matched, area left empty")
+        return
+    d.area, d.kato, d.region, d.authority_key = known.key, known.kato, known.region, f"{known.key}_{kind}"
+    d.warnings.append(f"area {known.key} from portal id {pid.id} (body code {pid.body_code})"
+                      + (" of the areas the text's body may name" if m else "; the text names no issuing body"))
 
 
 def _annex_text(head: str) -> str:
@@ -219,7 +239,7 @@ def read_metadata(raw: RawDecree) -> Decree:
     title = _title(head)
     d = Decree(decree_id="", title=title, language=lang)
 
-    act = None
+    act, issuer = None, None
     if lang == "kk":
         act = _KK_ACT.search(flat)
     elif lang == "ru":
@@ -233,12 +253,17 @@ def read_metadata(raw: RawDecree) -> Decree:
         number = (act.group("no") or "").rstrip(".)")
         d.decree_number = number or None
         org = act.group("kind") if lang == "kk" else act.group("org")
-        _set_issuer(d, act.group("body"), org, lang)
+        issuer = _set_issuer(d, act.group("body"), org, lang)
     else:
         d.warnings.append("the line naming the act (body, date, number) was not found")
-        enacts = _RU_ENACTS.search(flat) if lang == "ru" else None
+        enacts = {"ru": _RU_ENACTS, "kk": _KK_ENACTS}.get(lang)
+        enacts = enacts.search(flat) if enacts else None
         if enacts:  # the body is still named at the end of the preamble; date and number stay empty
-            _set_issuer(d, enacts.group("body"), enacts.group("org"), lang)
+            issuer = _set_issuer(d, enacts.group("body"), enacts.group("org"), lang)
+    pid = find_portal_id(raw.path.name) or find_portal_id(head)
+    if pid is not None:
+        d.portal_id = pid.id
+        _check_portal_id(d, pid, issuer)
 
     # Year and setting: the title, then the annex title, then the table header, then point 1 of
     # the operative part. Nothing else: years and settings in cited acts are not this decree's.
@@ -247,9 +272,9 @@ def read_metadata(raw: RawDecree) -> Decree:
     annex = _annex_text(head)
     sources = (title or "", annex, first_header, _point_one(flat))
     year_res = {"kk": (_KK_YEAR,), "ru": (_RU_YEAR,)}.get(lang, (_KK_YEAR, _RU_YEAR))
-    d.year = next((int(m.group(1)) for text in sources for rx in year_res if (m := rx.search(text))), None)
-    if d.year is None:
-        d.year = next((int(m.group(1)) for t in tables for rx in year_res if (m := rx.search(t.title))), None)
+    texts = (*sources, *(t.title for t in tables))
+    d.year = next((int(m.group(1) or m.group(m.lastindex)) for text in texts for rx in year_res
+                   if (m := rx.search(text))), None)
     if len(tables) == 1:
         setting = next((s for text in sources if (s := match_setting(text))), None)
         d.annexes = [Annex(_annex_number(annex) or 1, annex or None, setting,

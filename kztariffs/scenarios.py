@@ -10,7 +10,7 @@ problem is a one-line :class:`~kztariffs.errors.DecreeError` naming the file). T
       ...
     setting: home                           # home | semi_stationary | stationary | temporary
     year: 2026                              # year of the tariffs
-    regions: [oral, bokey_orda]             # area keys of the dataset (vocab/regions.yaml); the first is the base
+    regions: [oral, bokey_orda]             # area keys of the dataset (kztariffs/areas.py); the first is the base
     locality: all                           # all | city | village, or per region: {oral: all, bokey_orda: village}
     recipients: 100                         # N, number of recipients
     calendar:                               # optional; exact numbers: integers, "21.5" or fractions "52/12"
@@ -262,7 +262,7 @@ def _validate(raw: dict, path: Path) -> Scenario:
     known_areas = {a["key"] for a in areas()}
     for r in regions:
         if r not in known_areas:
-            bad(f"unknown region {r!r} (use area keys of kztariffs/vocab/regions.yaml, e.g. oral, bokey_orda)")
+            bad(f"unknown region {r!r} (use area keys of the dataset, e.g. oral, bokey_orda)")
     if len(set(regions)) != len(regions):
         bad("a region is listed twice in regions")
 

@@ -42,7 +42,7 @@ DESCRIPTIONS = {
     "price_kzt": "Tariff in tenge, exact, two decimals",
     "authority": "Issuing body as printed (nominative)",
     "authority_key": "Issuing body key",
-    "area": "Key of the city/district/region the body governs (vocab/regions.yaml)",
+    "area": "Key of the city/district/region the body governs (from the KATO classifier, kztariffs/areas.py)",
     "region": "Key of the region (oblast)",
     "kato": "KATO code of the area (9 characters)",
     "decree_number": "Decree number as printed",

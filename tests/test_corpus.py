@@ -14,6 +14,9 @@ import pytest
 from kztariffs.dataset import extract_file
 from kztariffs.text import squash
 
+# one worker reads the corpus once for every test here (instead of each xdist worker reading it all)
+pytestmark = pytest.mark.xdist_group("corpus")
+
 CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = list(csv.DictReader(open(CORPUS / "manifest.csv", encoding="utf-8")))
 

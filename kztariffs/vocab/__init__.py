@@ -1,4 +1,4 @@
-"""Vocabularies (positions, categories, settings, regions, column names) as data files.
+"""Vocabularies (positions, categories, settings, column names) as data files; areas from KATO.
 
 Each YAML file in this folder is loaded once; lookups work on folded text (see ``text.fold``)
 so that case, spacing and hyphenation variants of the same name meet.
@@ -35,9 +35,10 @@ def label(kind: str, key: str | None, lang: str = "en") -> str:
 
 @lru_cache(maxsize=None)
 def _by_key(kind: str) -> dict[str, dict]:
-    plural = {"category": "categories", "position": "positions", "setting": "settings", "area": "areas"}[kind]
-    src = load("regions") if kind == "area" else load(plural)
-    return {e["key"]: e for e in src[plural]}
+    if kind == "area":
+        return {e["key"]: e for e in areas()}
+    plural = {"category": "categories", "position": "positions", "setting": "settings"}[kind]
+    return {e["key"]: e for e in load(plural)[plural]}
 
 
 def categories() -> list[dict]:
@@ -52,8 +53,15 @@ def positions() -> list[dict]:
     return load("positions")["positions"]
 
 
+@lru_cache(maxsize=1)
 def areas() -> list[dict]:
-    return load("regions")["areas"]
+    """Every area of the KATO classifier (``kztariffs.areas``) as a dict: key, level, kato, region,
+    parent, en/kk/ru labels, the classifier's names."""
+    from dataclasses import asdict
+
+    from ..areas import all_areas
+
+    return [asdict(a) for a in all_areas()]
 
 
 _CATEGORY_TAIL = r"\w*\s+(қызметтер|қызметтері|қызмет түрлері|услуги|услуг)"
