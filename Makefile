@@ -22,14 +22,15 @@ build: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2
 
-# Headless Chromium for the browser test of the reports (Debian's package). Best effort: where it
-# cannot be installed the browser test is skipped with a message saying so.
+# Headless Chromium for the browser test of the reports, and pdftotext for the independent check of the
+# corpus keys (Debian's packages). Best effort: where they cannot be installed those tests are skipped
+# with a message saying so.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for the browser test"; \
-	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; the browser test will be skipped"; \
-	  else echo "warning: chromium missing and apt-get unavailable (or not root); the browser test will be skipped"; fi; }
+	    echo "installing Debian's chromium and poppler-utils for the browser and corpus tests"; \
+	    (apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null) || echo "warning: could not install chromium/poppler-utils; the browser and corpus-key tests will be skipped"; \
+	  else echo "warning: chromium or pdftotext missing and apt-get unavailable (or not root); the browser and corpus-key tests will be skipped"; fi; }
 
 lab: $(STAMP)
 	$(BIN)/kztariffs lab

@@ -6,6 +6,9 @@ keys of the three shipped decrees equal the hand-checked gold files, and every k
 counted again, independently, in the fixture's own text.
 """
 import csv
+import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -86,3 +89,13 @@ def test_every_form_of_a_decree_gives_the_same_metadata(results):
     for doc, stem in seeds.items():
         text_meta = extract_file(raw / f"{stem}{SEEDS[stem]}").decree.as_dict()
         assert next(iter(by_doc[doc].values())) == text_meta
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_keys_match_the_specs_and_an_independent_count_of_printed_prices():
+    """make_corpus.py --check: every key equals what its spec says (the seeds' keys equal the gold
+    files), and the prices printed in every file (pdftotext, the DOCX XML, the HTML text; not the
+    package's readers) are exactly the key's prices."""
+    proc = subprocess.run([sys.executable, str(CORPUS / "make_corpus.py"), "--check"], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
