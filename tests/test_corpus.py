@@ -82,6 +82,7 @@ def test_every_form_of_a_decree_gives_the_same_metadata(results):
     for doc, metas in by_doc.items():
         first = next(iter(metas.values()))
         assert all(m == first for m in metas.values()), (doc, metas)
+        assert first["area"] and len(first["kato"]) == 9, doc  # every fixture has its area and KATO
     seeds = {"seed-2999_kk": "oral-city_2025-12-18_no2999_home-2026_kk",
              "seed-1971_kk": "oral-city_2025-09-16_no1971_semi-stationary-2025_kk",
              "seed-167_kk": "bokey-orda-district_2025-12-24_no167_home-2026_kk"}
