@@ -60,6 +60,13 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
 
     check_output(out)
     check_output(rejects)
+    if rejects is not None and rejects.resolve() == out.resolve():
+        fail(f"{out}: the same file for the dataset (-o) and the rejects (--rejects); give two names")
+    seen: dict[Path, Path] = {}
+    for f in files:
+        first = seen.setdefault(f.resolve(), f)
+        if first is not f:
+            fail(f"{f}: given twice (also as {first}); give each decree file once")
     results, failed = [], False
     for f in files:
         try:
@@ -118,9 +125,16 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
         def step(path):
             progress.update(task, description=f"reading {path.name}", advance=1)
 
+        ref_dir = raw / "reference"
+
+        def reference(folder):
+            if ref_dir.is_dir():
+                build_reference_tables(ref_dir, folder)
+
         try:
             df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
-                                                    keep_going=keep_going, decisions=decisions or DECISIONS)
+                                                    keep_going=keep_going, decisions=decisions or DECISIONS,
+                                                    extra=reference)
         except DecreeError as exc:
             progress.stop()
             fail(str(exc))
@@ -129,12 +143,6 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
         typer.echo(f"error: {exc}", err=True)
     if failures and not keep_going:
         fail(f"{len(failures)} file(s) gave nothing; dataset not written (use --keep-going to build from the rest)")
-    ref_dir = raw / "reference"
-    if ref_dir.is_dir():
-        try:
-            build_reference_tables(ref_dir, out)
-        except DecreeError as exc:
-            fail(str(exc))
     typer.echo(f"{len(results)} decrees -> {len(df)} rows ({len(rejects)} rejected/not applicable) "
                f"in {out}/tariffs.parquet, tariffs.csv, rejects.csv; see {out}/build_report.md", err=True)
     disagreements = _count_lines(out / "disagreements.csv")
@@ -364,16 +372,88 @@ def scenario(ctx: typer.Context,
     typer.echo(f"wrote {out}", err=True)
 
 
+@app.command()
+def fetch(ids: Optional[List[str]] = typer.Argument(None, help="Portal document ids (e.g. G25ZA02999A)"),
+          lang: str = typer.Option("kaz,rus", "--lang", help="Languages: kaz and/or rus"),
+          form: str = typer.Option("html", "--form", help="Forms: pdf, docx and/or html (the build reads one form "
+                                                          "of each language version of a decree)"),
+          to: Path = typer.Option(RAW_DIR, "--to", help="Folder for the files"),
+          base_url: str = typer.Option("https://adilet.zan.kz", "--base-url", help="The portal"),
+          ids_file: Optional[Path] = typer.Option(None, "--ids", help="File with one portal id a line"),
+          refresh: bool = typer.Option(False, "--refresh", help="Download files already present again"),
+          timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the server (connect, each read)")):
+    """Download decrees from the legal portal into data/raw as <id>_<kk|ru>.<form>, each with <file>.source.json."""
+    from . import fetch as fetch_
+    from .portal import PortalError, check_base_url, parse_forms, parse_ids, parse_langs, read_ids_file
+
+    try:
+        wanted = parse_ids(ids or []) + (read_ids_file(ids_file) if ids_file else [])
+        wanted = list(dict.fromkeys(wanted))
+        langs, forms, base = parse_langs(lang), parse_forms(form), check_base_url(base_url)
+    except PortalError as exc:
+        fail(str(exc))
+    if not wanted:
+        fail("no portal ids given (as arguments or with --ids FILE)")
+    if to.exists() and not to.is_dir():
+        fail(f"{to}: not a folder")
+    fetcher = fetch_.Fetcher(to, base, refresh=refresh, timeout=timeout)
+    interrupted = False
+    with _progress() as progress:
+        task = progress.add_task("fetching", total=len(wanted) * len(langs) * len(forms))
+
+        def step(res):
+            progress.update(task, advance=1, description=f"{res.file}: {res.outcome}")
+
+        try:
+            fetcher.run(wanted, langs, forms, progress=step)
+        except KeyboardInterrupt:
+            interrupted = True
+    results = fetcher.results
+    for res in results:  # one line for every file not fetched nor present, with its reason
+        if res.outcome not in ("fetched", "present"):
+            typer.echo(res.line(), err=True)
+    if interrupted:
+        fetched = fetch_.counts(results)["fetched"]
+        typer.echo(f"interrupted; {fetched} fetched, rest not (no partial file left; run again to go on)", err=True)
+        raise typer.Exit(130)
+    if fetcher.stopped:
+        typer.echo(f"{fetch_.summary(results)}; log: {to / fetch_.LOG_NAME}", err=True)
+        fail(fetcher.stopped)
+    for line in fetch_.several_forms(to, results):
+        warn(line)
+    missing = fetch_.nothing_found(results)
+    for pid in missing:
+        typer.echo(f"error: {pid}: not found in any language or form asked (check the id)", err=True)
+    typer.echo(f"{fetch_.summary(results)}; log: {to / fetch_.LOG_NAME}", err=True)
+    failed = [r for r in results if r.outcome in ("failed", "not_decree")]
+    if failed or missing:
+        raise typer.Exit(1)
+
+
 def main():  # pragma: no cover
     """Entry point: a DecreeError or an unexpected failure is one line on stderr, not a traceback."""
     import os
 
+    import click
+
     try:
-        app(standalone_mode=True)
+        rc = app(standalone_mode=False)  # click returns the exit code of typer.Exit here
+        rc = rc if isinstance(rc, int) and not isinstance(rc, bool) else 0
+        if rc == 130:  # typer turns Ctrl-C into Exit(130)
+            typer.echo("interrupted; previous outputs kept", err=True)
+        sys.exit(rc)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except DecreeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except (KeyboardInterrupt, BrokenPipeError):
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        typer.echo("interrupted; previous outputs kept", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("KZTARIFFS_DEBUG"):

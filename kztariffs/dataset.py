@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -196,24 +195,28 @@ def decree_files(raw_dir: Path) -> list[Path]:
 
 
 def cached_extract(path: Path, cache_dir: Path | None) -> FileResult:
-    """extract_file, reusing the result of an earlier build when the file and the code are unchanged."""
+    """extract_file, reusing the result of an earlier build when the file and the code are unchanged
+    (a JSON document per file, checked when read: ``cache.py``)."""
+    from . import cache
+
     if cache_dir is None:
         return extract_file(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    key = cache_dir / f"{sha}-{_code_hash()}.pickle"
-    if key.exists():
+    key = cache_dir / f"{sha}-{_code_hash()}.json"
+    if key.is_file():
         try:
-            result = pickle.loads(key.read_bytes())
-            result.path = path
-            for r in result.rows + result.rejects:
-                r["source_file"] = path.name
+            result = cache.load(key.read_bytes(), path, sha)
+        except OSError:
+            result = None
+        if result is not None:
             return result
-        except Exception:  # a stale or broken cache entry is simply rebuilt
-            pass
     result = extract_file(path)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_path(key) as tmp:
-        tmp.write_bytes(pickle.dumps(result))
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_path(key) as tmp:
+            tmp.write_bytes(cache.dump(result))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
     return result
 
 
@@ -271,15 +274,28 @@ def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.
     return "\n".join(lines) + "\n"
 
 
+def cache_dir_for(out_dir: Path) -> Path:
+    """The parse cache lives beside the output folder, not in it (outputs are swapped as a whole)."""
+    return out_dir.parent / f".{out_dir.name}.cache"
+
+
 def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
-          keep_going: bool = False, decisions: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
-    """Read every decree in ``raw_dir``; write tariffs.parquet/csv, rejects.csv, decrees.csv,
-    build_report.md into ``out_dir``. Nothing is written when a file fails (unless keep_going).
-    ``decisions``: the file of a person's decisions on prices the language versions print differently."""
+          keep_going: bool = False, decisions: Path | None = None, extra=None
+          ) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
+    """Read every decree in ``raw_dir``; write tariffs.parquet/csv, rejects.csv, disagreements.csv,
+    decrees.csv, build_report.md into ``out_dir`` as one generation (``outputs.py``): all of them or,
+    when anything fails or the run is interrupted, none (the previous outputs stay).
+    Nothing is written when a file fails (unless keep_going). ``decisions``: the file of a person's
+    decisions on prices the language versions print differently. ``extra(folder)``: writes more
+    files of the same generation (reference tables)."""
+    from .bilingual import load_decisions
+    from .linking import assign_service_keys
+    from .outputs import generation
+
     files = decree_files(raw_dir)
     if not files:
-        raise DecreeError(raw_dir, "no decree files found (expected .txt, .pdf or .html files)")
-    cache_dir = out_dir / ".cache" if use_cache else None
+        raise DecreeError(raw_dir, "no decree files found (expected .txt, .pdf, .html or .docx files)")
+    cache_dir = cache_dir_for(out_dir) if use_cache else None
     results, failures = [], []
     for path in files:
         if progress:
@@ -290,16 +306,15 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
             failures.append(exc)
     if failures and not keep_going:
         return pd.DataFrame(), pd.DataFrame(), results, failures
-    from .linking import assign_service_keys
-
-    from .bilingual import load_decisions
-
     df, rejects, disagreements = frames(results, load_decisions(decisions))
     df = checked(assign_service_keys(df))
-    write_table(df, out_dir / "tariffs.parquet")
-    write_table(df, out_dir / "tariffs.csv")
-    write_table(rejects, out_dir / "rejects.csv")
-    write_table(disagreements, out_dir / "disagreements.csv")
-    write_table(decrees_frame(results), out_dir / "decrees.csv")
-    write_text(build_report(results, failures, df, rejects, disagreements), out_dir / "build_report.md")
+    with generation(out_dir) as folder:
+        write_table(df, folder / "tariffs.parquet")
+        write_table(df, folder / "tariffs.csv")
+        write_table(rejects, folder / "rejects.csv")
+        write_table(disagreements, folder / "disagreements.csv")
+        write_table(decrees_frame(results), folder / "decrees.csv")
+        write_text(build_report(results, failures, df, rejects, disagreements), folder / "build_report.md")
+        if extra is not None:
+            extra(folder)
     return df, rejects, results, failures
