@@ -101,7 +101,15 @@ def build(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
           decisions: Path = typer.Option(DECISIONS, help="Decisions on prices the Kazakh and Russian versions "
                                                          "print differently (YAML)")):
     """Read every decree in data/raw and write data/processed/tariffs.{parquet,csv}, rejects.csv."""
-    build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going, decisions=decisions)
+    try:
+        build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going, decisions=decisions)
+    except KeyboardInterrupt:
+        interrupted()
+
+
+def interrupted() -> None:
+    typer.echo("interrupted; previous outputs kept", err=True)
+    raise typer.Exit(130)
 
 
 def _count_lines(path: Path) -> int:
@@ -438,10 +446,7 @@ def main():  # pragma: no cover
 
     try:
         rc = app(standalone_mode=False)  # click returns the exit code of typer.Exit here
-        rc = rc if isinstance(rc, int) and not isinstance(rc, bool) else 0
-        if rc == 130:  # typer turns Ctrl-C into Exit(130)
-            typer.echo("interrupted; previous outputs kept", err=True)
-        sys.exit(rc)
+        sys.exit(rc if isinstance(rc, int) and not isinstance(rc, bool) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

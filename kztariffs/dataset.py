@@ -47,7 +47,28 @@ def extract_file(path: str | Path) -> FileResult:
         reasons = sorted({r["reason"] for r in norm.rejects})
         detail = f"; rejected rows: {'; '.join(reasons[:3])}" if reasons else ""
         raise DecreeError(path, f"no tariff rows could be read ({len(norm.rejects)} row(s) rejected){detail}")
+    source = download_source(path, raw.sha256, notes)
+    portal_id = decree.portal_id or (source or {}).get("portal_id")
+    for r in norm.rows:
+        r["portal_id"], r["source_url"] = portal_id, (source or {}).get("page_url") or (source or {}).get("url")
     return FileResult(path, raw.sha256, decree, norm.rows, norm.rejects, notes)
+
+
+def download_source(path: Path, sha: str, notes: list[str]) -> dict | None:
+    """What ``kztariffs fetch`` recorded about the file (portal id, URL), if it was fetched and is unchanged."""
+    if not path.with_name(path.name + ".source.json").is_file():  # fetch.SIDECAR_SUFFIX, without its imports
+        return None
+    from .fetch import read_sidecar
+
+    try:
+        source = read_sidecar(path, verify=False)
+    except DecreeError as exc:
+        notes.append(f"{path.name}: {exc.reason}; source URL not used")
+        return None
+    if source is not None and source.get("sha256") != sha:
+        notes.append(f"{path.name}: changed since it was downloaded from {source.get('url')}; source URL not used")
+        return None
+    return source
 
 
 def frames(results: list[FileResult], decisions: dict | None = None

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 from .vocab import categories, settings
 
 COLUMNS = [
-    "decree_id", "source_file", "source_sha256", "source_form", "line", "page", "annex", "row", "service_no",
+    "decree_id", "source_file", "source_sha256", "source_form", "portal_id", "source_url", "line", "page", "annex", "row", "service_no",
     "category", "category_text", "service_text", "unit_of_measure", "position", "position_key", "service_key",
     "locality", "unit", "time_norm_min", "price_kzt", "authority", "authority_key", "area", "region", "kato",
     "decree_number", "decree_date", "year", "setting", "language", "versions",
@@ -24,6 +24,8 @@ DESCRIPTIONS = {
     "source_file": "File in data/raw the row was read from",
     "source_sha256": "SHA-256 of that file",
     "source_form": "Form of the file: portal_text, pdf_text, pdf, html, docx",
+    "portal_id": "Legal portal document id (G25ZA02999A), from the file name, the text or the download record",
+    "source_url": "The decree's page on the legal portal, where kztariffs fetch downloaded the file",
     "line": "1-based line of the row in a text or HTML file",
     "page": "1-based page of the row in a PDF",
     "annex": "Number of the annex (table) of the decree the row is in: 1, 2 ...",
@@ -78,6 +80,8 @@ TARIFFS = pa.DataFrameSchema(
         "source_file": _str(),
         "source_sha256": _str(checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         "source_form": _str(checks=pa.Check.isin(["portal_text", "pdf_text", "pdf", "html", "docx"])),
+        "portal_id": _str(nullable=True),
+        "source_url": _str(nullable=True),
         "line": pa.Column("Int64", nullable=True),
         "page": pa.Column("Int64", nullable=True),
         "annex": pa.Column("Int64", checks=pa.Check.ge(1)),
