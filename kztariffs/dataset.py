@@ -49,6 +49,8 @@ def extract_file(path: str | Path) -> FileResult:
         raise DecreeError(path, f"no tariff rows could be read ({len(norm.rejects)} row(s) rejected){detail}")
     source = download_source(path, raw.sha256, notes)
     portal_id = decree.portal_id or (source or {}).get("portal_id")
+    if portal_id and not decree.portal_id:
+        decree.portal_id = portal_id
     for r in norm.rows:
         r["portal_id"], r["source_url"] = portal_id, (source or {}).get("page_url") or (source or {}).get("url")
     return FileResult(path, raw.sha256, decree, norm.rows, norm.rejects, notes)
@@ -245,7 +247,8 @@ def decrees_frame(results: list[FileResult]) -> pd.DataFrame:
     rows = []
     for res in results:
         d = res.decree.as_dict()
-        d.update(annexes=annex_summary(res.decree), source_file=res.path.name, source_sha256=res.sha256, rows=len(res.rows),
+        d.update(annexes=annex_summary(res.decree), source_file=res.path.name, source_sha256=res.sha256,
+                 source_url=res.rows[0].get("source_url") if res.rows else None, rows=len(res.rows),
                  rejects=len(res.rejects))
         rows.append(d)
     return pd.DataFrame(rows)
