@@ -40,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_pdf.py
 
 clean:
-	rm -rf $(VENV) data/processed/* reports/*
+	rm -rf $(VENV) data/processed data/.processed.gens data/.processed.cache data/.processed.lock reports .reports.gens .reports.lock

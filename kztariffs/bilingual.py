@@ -47,10 +47,19 @@ def load_decisions(path: Path | None) -> dict[tuple, Decision]:
         return {}
     import yaml
 
+    from . import safe_yaml
+
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DecreeError(path, f"decisions file cannot be read ({type(exc).__name__})") from None
+        doc = safe_yaml.loads(safe_yaml.read_text(path)) or {}  # plain data, no aliases, bounded size
+    except DecreeError as exc:
+        raise DecreeError(path, f"decisions file cannot be read: {exc.reason}") from None
+    except safe_yaml.YAMLRefused as exc:
+        raise DecreeError(path, f"decisions file refused: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise DecreeError(path, f"decisions file is not valid YAML{safe_yaml.where(exc)}: "
+                                f"{safe_yaml.problem(exc)}") from None
+    if not isinstance(doc, dict):
+        raise DecreeError(path, "decisions file must be a YAML mapping with a list under 'decisions'")
     out = {}
     for i, d in enumerate(doc.get("decisions") or [], start=1):
         try:
@@ -124,7 +133,9 @@ def load_disagreements(dataset: str | Path, decree_id: str | None = None):
     path = Path(dataset).with_name("disagreements.csv")
     if not path.exists():
         return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from .safe import restore_frame
+
+    df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
     return df if decree_id is None else df[df["decree_id"] == decree_id]
 
 

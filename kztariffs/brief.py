@@ -1,6 +1,10 @@
 """Policy brief for one setting and year: key figures, cross-region chart, audit findings, one
 scenario, in short text. The same content renders in the ``policy_brief`` notebook (HTML) and to
-PDF here (reportlab with the DejaVu font matplotlib ships, so Kazakh and Russian letters print)."""
+PDF here (reportlab with the DejaVu font matplotlib ships, so Kazakh and Russian letters print).
+
+The brief's texts are plain text built from decree data (body names, numbers, file names): they are
+escaped for each output (``safe``): Markdown in the notebook, reportlab markup in the PDF, and the
+chart draws ``$`` as a dollar sign, never as the start of math."""
 from __future__ import annotations
 
 import io
@@ -11,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import plots
+from .safe import escape_mathtext, escape_md, escape_rl, plain_text_charts
 from .audit import audit_decree
 from .compare import compare_areas, decimal_median, ordered_areas, position_rates
 from .vocab import label
@@ -66,13 +71,16 @@ def build_brief(df: pd.DataFrame, setting: str, year: int, scenarios: list[Path]
         key.append(f"{label('position', pos, lang)}: implied hourly rate " + ", ".join(parts) + " tenge.")
     sections.append(Section("Key figures", key))
 
-    # cross-region chart
-    wide = rates.assign(area_name=rates["area"].map(names.get),
-                        position=rates["position_key"].map(lambda k: label("position", k, lang))) \
+    # cross-region chart (every text drawn as written: no mathtext from a name or a file name)
+    plain_text_charts()
+    m = escape_mathtext
+    wide = rates.assign(area_name=rates["area"].map(lambda a: m(names.get(a, a))),
+                        position=rates["position_key"].map(lambda k: m(label("position", k, lang)))) \
         .pivot_table(index="position", columns="area_name", values="hourly_rate", aggfunc="first").reset_index()
-    cols = [names[a] for a in areas if names[a] in wide]
-    fig = plots.barh(wide, "position", cols, f"Implied hourly rate by position, {s_name} {year}",
-                     plots.t("hourly_rate", lang), caption=plots.sources_caption(sub, lang), legend=cols, width=8)
+    cols = [m(names[a]) for a in areas if m(names[a]) in wide]
+    fig = plots.barh(wide, "position", cols, m(f"Implied hourly rate by position, {s_name} {year}"),
+                     m(plots.t("hourly_rate", lang)), caption=m(plots.sources_caption(sub, lang)), legend=cols,
+                     width=8)
     sections.append(Section("Across areas", [
         "Each tariff is a position's hourly rate times a share of an hour, so the hourly rate a decree "
         "implies for a position is the fairest way to compare areas."], figure=fig))
@@ -116,17 +124,18 @@ def build_brief(df: pd.DataFrame, setting: str, year: int, scenarios: list[Path]
 
 
 def show(brief: Brief) -> None:
-    """Display in a notebook."""
+    """Display in a notebook (every text escaped for Markdown; tables are escaped by pandas)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(f"# {brief.title}\n_{brief.subtitle}_"))
+    e = escape_md
+    display(Markdown(f"# {e(brief.title)}\n_{e(brief.subtitle)}_"))
     for s in brief.sections:
-        display(Markdown(f"## {s.heading}\n\n" + "\n\n".join(s.paragraphs)))
+        display(Markdown(f"## {e(s.heading)}\n\n" + "\n\n".join(e(p) for p in s.paragraphs)))
         if s.figure is not None:
             display(s.figure)
         if s.table is not None:
             display(s.table)
-    display(Markdown(f"_{brief.sources}_"))
+    display(Markdown(f"_{e(brief.sources)}_"))
 
 
 def _font() -> str:
@@ -146,7 +155,6 @@ def write_pdf(brief: Brief, target: Path) -> Path:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     from .dataset import atomic_path
 
@@ -155,10 +163,10 @@ def write_pdf(brief: Brief, target: Path) -> Path:
     small = ParagraphStyle("small", parent=body, fontSize=7, leading=8.5, textColor=colors.grey)
     h1 = ParagraphStyle("h1", parent=body, fontSize=16, leading=20, spaceAfter=4)
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
-    story = [Paragraph(escape(brief.title), h1), Paragraph(escape(brief.subtitle), small), Spacer(1, 6)]
+    story = [Paragraph(escape_rl(brief.title), h1), Paragraph(escape_rl(brief.subtitle), small), Spacer(1, 6)]
     for s in brief.sections:
-        story.append(Paragraph(escape(s.heading), h2))
-        story += [Paragraph(escape(p), body) for p in s.paragraphs]
+        story.append(Paragraph(escape_rl(s.heading), h2))
+        story += [Paragraph(escape_rl(p), body) for p in s.paragraphs]
         if s.figure is not None:
             buf = io.BytesIO()
             s.figure.savefig(buf, format="png", dpi=150, metadata={"Software": None})
@@ -167,15 +175,15 @@ def write_pdf(brief: Brief, target: Path) -> Path:
             story.append(Image(io.BytesIO(buf.getvalue()), width=width, height=width * h / w))
         if s.table is not None and len(s.table):
             cell = ParagraphStyle("cell", parent=body, fontSize=7, leading=8.5, spaceAfter=0)
-            data = [[Paragraph(escape(str(c)), cell) for c in s.table.columns]]
-            data += [[Paragraph(escape("" if v is None else str(v)), cell) for v in row]
+            data = [[Paragraph(escape_rl(str(c)), cell) for c in s.table.columns]]
+            data += [[Paragraph(escape_rl("" if v is None else str(v)), cell) for v in row]
                      for row in s.table.itertuples(index=False)]
             t = Table(data, repeatRows=1)
             t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
             story.append(t)
-    story += [Spacer(1, 8), Paragraph(escape(brief.sources), small)]
+    story += [Spacer(1, 8), Paragraph(escape_rl(brief.sources), small)]
     with atomic_path(Path(target)) as tmp:
         doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.6 * cm,
                                 bottomMargin=1.6 * cm, title=brief.title, author="kztariffs", invariant=1)

@@ -121,7 +121,9 @@ def _count_lines(path: Path) -> int:
 
 
 def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False,
-                  decisions: Path = None):
+                  decisions: Path = None, excel: bool = False):
+    """Build into ``out`` (one generation: dataset, rejects, reference tables and, with ``excel``,
+    tariffs.xlsx) with a progress bar; errors are one line."""
     from .dataset import build as build_, decree_files
     from .reference import build_reference_tables
 
@@ -135,9 +137,17 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
 
         ref_dir = raw / "reference"
 
-        def reference(folder):
+        def reference(folder, df):
             if ref_dir.is_dir():
                 build_reference_tables(ref_dir, folder)
+            if excel:
+                import pandas as pd
+
+                from .excel import write_excel
+                from .safe import restore_frame
+
+                decrees = restore_frame(pd.read_csv(folder / "decrees.csv", dtype=str))
+                write_excel(df, folder / "tariffs.xlsx", decrees)
 
         try:
             df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
@@ -262,19 +272,23 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
            processed: Path = typer.Option(OUT_DIR, help="Dataset folder"),
            out: Path = typer.Option(Path("reports"), help="Reports folder"),
            scenarios: Path = typer.Option(Path("data/scenarios"), help="Folder of scenario files"),
-           workers: int = typer.Option(2, help="Notebooks run in parallel")):
+           workers: int = typer.Option(2, help="Notebooks run in parallel"),
+           no_wait: bool = typer.Option(False, "--no-wait", help="Refuse at once (instead of waiting) when "
+                                                                 "another run is writing the reports")):
     """The main job: build the dataset, run every comparison, audit and scenario; write reports/."""
     import time
 
     import pandas as pd
 
-    from .excel import write_excel
     from .report import make_reports, plan
+    from .safe import restore_frame
 
     t0 = time.perf_counter()
-    df = build_dataset(raw, processed)
-    decrees = pd.read_csv(processed / "decrees.csv", dtype=str)
-    write_excel(df, processed / "tariffs.xlsx", decrees)
+    try:
+        df = build_dataset(raw, processed, excel=True)
+    except KeyboardInterrupt:
+        interrupted()
+    decrees = restore_frame(pd.read_csv(processed / "decrees.csv", dtype=str))
     scenario_files = sorted(scenarios.glob("*.yaml")) if scenarios.is_dir() else []
     jobs = plan(df, scenario_files)
     with _progress() as progress:
@@ -284,9 +298,14 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
             progress.update(task, advance=1, description=f"{'FAILED' if err else 'done'}: {job.out_name}")
 
         try:
-            make_reports(df, decrees, processed, out, scenario_files, jobs, workers=workers, progress=step)
+            make_reports(df, decrees, processed, out, scenario_files, jobs, workers=workers, progress=step,
+                         wait=0 if no_wait else 600)
         except DecreeError as exc:
             fail(f"{exc}; previous reports left in place")
+        except KeyboardInterrupt as exc:
+            progress.stop()
+            typer.echo(str(exc) or "interrupted; previous reports kept", err=True)
+            raise typer.Exit(130)
     typer.echo(f"{len(jobs)} reports + index in {out}/index.html "
                f"({time.perf_counter() - t0:.1f} s)", err=True)
 

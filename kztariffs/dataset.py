@@ -18,6 +18,7 @@ from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
 from .readers import SUPPORTED, read_decree
+from .safe import neutralize_frame, restore_frame
 from .schema import INT_COLUMNS, to_frame, validate
 
 REJECT_COLUMNS = ["source_file", "source_sha256", "decree_id", "annex", "line", "page", "row", "service_no",
@@ -156,7 +157,8 @@ def write_table(df: pd.DataFrame, target: Path) -> None:
     suffix = target.suffix.lower()
     if suffix == ".csv":
         with atomic_path(target) as tmp:
-            csv_frame(df).to_csv(tmp, index=False, encoding="utf-8")
+            # formula-like text cells neutralised (safe.py); CRLF rows, so a CR inside a cell is quoted
+            csv_frame(neutralize_frame(df)).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
     elif suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -186,7 +188,7 @@ def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.Data
         if "time_norm_min" in df:
             df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if v is None else Decimal(v).normalize())
     else:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
         df["price_kzt"] = df["price_kzt"].map(Decimal)
         if "time_norm_min" in df:
             df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if pd.isna(v) else Decimal(v))
@@ -310,8 +312,8 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
     decrees.csv, build_report.md into ``out_dir`` as one generation (``outputs.py``): all of them or,
     when anything fails or the run is interrupted, none (the previous outputs stay).
     Nothing is written when a file fails (unless keep_going). ``decisions``: the file of a person's
-    decisions on prices the language versions print differently. ``extra(folder)``: writes more
-    files of the same generation (reference tables)."""
+    decisions on prices the language versions print differently. ``extra(folder, df)``: writes more
+    files of the same generation (reference tables, the Excel workbook)."""
     from .bilingual import load_decisions
     from .linking import assign_service_keys
     from .outputs import generation
@@ -340,5 +342,5 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
         write_table(decrees_frame(results), folder / "decrees.csv")
         write_text(build_report(results, failures, df, rejects, disagreements), folder / "build_report.md")
         if extra is not None:
-            extra(folder)
+            extra(folder, df)
     return df, rejects, results, failures

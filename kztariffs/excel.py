@@ -1,4 +1,9 @@
-"""Excel export: a tidy sheet, one sheet per decree in its own row order, a sheet describing columns."""
+"""Excel export: a tidy sheet, one sheet per decree in its own row order, a sheet describing columns.
+
+Texts from decrees are data: a cell that a spreadsheet program could read as a formula (``=1+1``,
+``@SUM(A1)``, ``+1``, ``-1``, a leading tab or carriage return) is written as a string cell with the
+quote-prefix style, its value unchanged (``safe.neutralize_sheet``); control characters an xlsx file
+cannot hold are shown as U+FFFD (the CSV keeps them)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .dataset import atomic_path
+from .safe import neutralize_sheet, xlsx_text
 from .schema import COLUMNS, DESCRIPTIONS
 
 MONEY = "#,##0.00"
@@ -47,8 +53,19 @@ def decree_sheet(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _text_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with the characters openpyxl refuses replaced (numbers and prices untouched)."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_object_dtype(out[col]):
+            out[col] = out[col].map(xlsx_text)
+    return out
+
+
 def write_excel(df: pd.DataFrame, target: Path, decrees: pd.DataFrame | None = None) -> Path:
     used: set[str] = set()
+    df = _text_safe(df)
+    decrees = _text_safe(decrees) if decrees is not None else None
     with atomic_path(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             tidy = df[COLUMNS].copy()
@@ -71,6 +88,7 @@ def write_excel(df: pd.DataFrame, target: Path, decrees: pd.DataFrame | None = N
                                 c.number_format = MONEY
                     ws.column_dimensions[ws.cell(1, idx).column_letter].width = 14 if name != "service_text" else 60
                 ws.freeze_panes = "A2"
+                neutralize_sheet(ws)
     return target
 
 

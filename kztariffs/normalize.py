@@ -13,11 +13,22 @@ from decimal import Decimal
 from .columns import Column, LayoutError, by_role, column_roles, describe
 from .metadata import Annex, Decree
 from .model import ROW_NUMBER, RawDecree, RawRow, RawTable
-from .numbers import PriceError, parse_price, parse_quantity
-from .text import squash
+from .numbers import PriceError, check_price, parse_price, parse_quantity
+from .text import fold, squash
 from .vocab import match_category, match_position
 
 MINUTES_PER = {"minutes": Decimal(1), "hours": Decimal(60)}
+# A reject keeps a short excerpt of its row, not the whole row: a row that swallowed megabytes of text
+# (a decree followed by anything) must not write megabytes into rejects.csv.
+REJECT_EXCERPT_CHARS = 500
+REASON_CHARS = 300
+
+
+def excerpt(text: str, limit: int = REJECT_EXCERPT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with "…" (and how much was left out)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}… [{len(text) - limit + 1} more characters]"
 
 
 @dataclass
@@ -37,6 +48,13 @@ def is_column_numbers(cells: list[str]) -> bool:
     """The row of column numbers some clerks print under the header: 1 | 2 | 3 | 4 ..."""
     filled = [squash(c) for c in cells if squash(c)]
     return len(filled) >= 3 and filled == [str(i) for i in range(1, len(filled) + 1)] and len(filled) == len(cells)
+
+
+def _same_service(first: str, again: str) -> bool:
+    """Whether a № printed again names the same service: one of the texts is empty or contains the
+    other (a merged cell that a reader repeats, or splits at a page break, in each of its rows)."""
+    a, b = fold(first), fold(again)
+    return not a or not b or a in b or b in a
 
 
 def normalize(raw: RawDecree, decree: Decree) -> Normalized:
@@ -60,13 +78,14 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
     meta = {**meta, "annex": annex.number, "setting": annex.setting}
 
     def reject(raw_row: RawRow, reason: str, kind: str = "error", **extra):
-        second = f" | second reading: {' | '.join(squash(c) for c in raw_row.second_reading)}" \
+        second = f" | second reading: {' | '.join(squash(c[:REJECT_EXCERPT_CHARS * 4]) for c in raw_row.second_reading)}" \
             if raw_row.second_reading else ""
+        cells = " | ".join(squash(c[:REJECT_EXCERPT_CHARS * 4]) for c in raw_row.cells[:100]) + second
         out.rejects.append({
             "source_file": name, "source_sha256": raw.sha256, "decree_id": meta["decree_id"],
             "annex": annex.number, "line": raw_row.line, "page": raw_row.page, "row": extra.get("row"),
             "service_no": extra.get("service_no"), "locality": extra.get("locality"),
-            "cells": " | ".join(squash(c) for c in raw_row.cells) + second, "reason": reason, "kind": kind,
+            "cells": excerpt(cells), "reason": excerpt(reason, REASON_CHARS), "kind": kind,
         })
 
     rows = list(table.rows)
@@ -102,6 +121,7 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
     category = category_text = None
     service_no = service_text = None
     row_no = 0
+    numbers_seen: dict[int, tuple[str, RawRow]] = {}  # № -> (its service text, its row) in this annex
     for raw_row in rows:
         cells = raw_row.cells
         if not any(squash(c) for c in cells):
@@ -126,9 +146,19 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
         if no_cell:
             m = ROW_NUMBER.match(no_cell)
             if not m:
-                reject(raw_row, f"row number {no_cell!r} is not a number", row=row_no)
+                reject(raw_row, f"row number {excerpt(no_cell, 40)!r} is not a number", row=row_no)
                 continue
-            service_no, service_text = int(m.group(1)), service_cell
+            n = int(m.group(1))
+            first = numbers_seen.get(n)
+            if first is not None and not _same_service(first[0], service_cell):
+                # the same № printed again for another service: a typo or a row pasted twice; which
+                # of the two is right cannot be told, so the second is not stored
+                reject(raw_row, f"row number {n} repeats row number {n} above ({first[1].location}) "
+                                "with another service", row=row_no, service_no=n)
+                service_no = service_text = None  # rows continuing it cannot tell their service
+                continue
+            numbers_seen.setdefault(n, (service_cell, raw_row))
+            service_no, service_text = n, service_cell
         elif service_cell:  # no number but its own service text: keep the text, number unknown
             service_no, service_text = None, service_cell
         elif service_no is None and service_text is None:
@@ -143,10 +173,10 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
             match = match_position(position)
             positions_seen[position] = match.key
             if match.key is None:
-                out.notes.append(f"{name}: unknown position {position!r} (no spelling in "
+                out.notes.append(f"{name}: unknown position {excerpt(position, 120)!r} (no spelling in "
                                  f"vocab/positions.yaml; best fuzzy score {match.score:.0f})")
             elif not match.exact:
-                out.notes.append(f"{name}: position {position!r} matched {match.key!r} fuzzily "
+                out.notes.append(f"{name}: position {excerpt(position, 120)!r} matched {match.key!r} fuzzily "
                                  f"(score {match.score:.0f}); add the spelling to vocab/positions.yaml")
         time_norm = None
         if time_col is not None and (time_text := cell(raw_row, time_col)):
@@ -163,6 +193,12 @@ def _table(raw: RawDecree, table: RawTable, annex: Annex, meta: dict, positions_
                 price = parse_price(cell(raw_row, col))
             except PriceError as exc:
                 reject(raw_row, f"{locality} price unreadable: {exc}", row=row_no,
+                       service_no=service_no, locality=locality)
+                continue
+            try:
+                check_price(price)
+            except PriceError as exc:
+                reject(raw_row, f"{locality} price out of bounds: {exc}", row=row_no,
                        service_no=service_no, locality=locality)
                 continue
             if price == 0:

@@ -21,6 +21,7 @@ REPORT_DIR = Path("reports")
 KERNEL = "python3"
 START_TIMEOUT = 120  # seconds for a kernel to start
 CELL_TIMEOUT = 600  # seconds for one cell: a stuck cell becomes an error, never a hang
+REPORT_WAIT = 900  # seconds `run` waits for a `kztariffs report` writing the same reports folder
 
 
 def jupyter_dirs() -> dict[str, str]:
@@ -82,23 +83,92 @@ def parameters_of(notebook: Path) -> dict[str, dict]:
     return pm.inspect_notebook(str(notebook))
 
 
+# The type a parameter takes, by name, where its default (often None) does not tell.
+PARAM_TYPES = {"year": "int", "areas": "list", "positions": "list", "overrides": "dict", "lang": "lang"}
+LANGS = ("kk", "ru", "en")
+_TYPE_WORDS = {"int": "an integer", "number": "a number", "bool": "true or false", "str": "text",
+               "list": "a list (comma-separated or JSON)", "dict": "a JSON object ({...})",
+               "lang": f"one of {', '.join(LANGS)}"}
+
+
+def _default(info: dict):
+    import ast
+
+    try:
+        return ast.literal_eval(str(info.get("default", "None")))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def expected_type(name: str, info: dict) -> str | None:
+    """``int``, ``number``, ``bool``, ``str``, ``list``, ``dict`` or ``lang`` for a declared parameter, from
+    its name (:data:`PARAM_TYPES`) or its default's type; None when neither tells (anything goes)."""
+    if name in PARAM_TYPES:
+        return PARAM_TYPES[name]
+    default = _default(info)
+    if "list" in str(info.get("help", "")).lower():
+        return "list"
+    for kind, types in (("bool", bool), ("int", int), ("number", float), ("str", str), ("list", (list, tuple)),
+                        ("dict", dict)):
+        if isinstance(default, types):
+            return kind
+    return None
+
+
+def _typed(notebook: Path, name: str, value, info: dict):
+    """``value`` (a CLI string or a Python value) as the parameter's type; a one-line DecreeError naming
+    the parameter and the type it takes otherwise."""
+    kind = expected_type(name, info)
+    raw = value
+    if isinstance(value, str) and kind != "str":
+        try:
+            value = json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            pass
+    nullable = _default(info) is None
+    if value is None and (nullable or kind is None):
+        return None
+    if kind == "str":
+        if isinstance(value, str):
+            return value if not (nullable and value in ("null", "None")) else None
+        ok = False
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if not ok and hasattr(value, "__index__") and not isinstance(value, bool):  # numpy integers
+            value, ok = int(value), True
+    elif kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "lang":
+        ok = value in LANGS
+    elif kind == "list":
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]  # -p areas oral,bokey_orda
+        elif isinstance(value, (int, float)) and isinstance(raw, str):
+            value = [raw.strip()]
+        ok = isinstance(value, (list, tuple))
+    elif kind == "dict":
+        ok = isinstance(value, dict)
+    else:
+        ok = True
+    if not ok:
+        shown = raw if not isinstance(raw, str) or len(raw) <= 60 else raw[:60] + "…"
+        default = f"; default {info.get('default')}" if info.get("default") not in (None, "None") else ""
+        raise DecreeError(notebook, f"parameter {name!r} must be {_TYPE_WORDS[kind]}{default}; got {shown!r}")
+    return value
+
+
 def coerce(notebook: Path, params: dict[str, str]) -> dict:
-    """CLI values are strings: read them as JSON (numbers, lists, null) where that works."""
+    """Parameters checked by name and type before any kernel starts: an unknown name or a value of
+    the wrong type (``-p year abc``) is a one-line DecreeError naming the parameter. CLI values are
+    strings, read as JSON (numbers, lists, null) where the parameter is not text."""
     declared = parameters_of(notebook)
     out = {}
     for name, value in params.items():
         if name not in declared:
             raise DecreeError(notebook, f"unknown parameter {name!r} (parameters: {', '.join(declared)})")
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError:
-                pass
-        info = declared[name]
-        wants_list = str(info.get("default", "")).startswith("[") or "list" in str(info.get("help", "")).lower()
-        if isinstance(value, str) and wants_list:
-            value = [v.strip() for v in value.split(",") if v.strip()]  # -p areas oral,bokey_orda
-        out[name] = value
+        out[name] = _typed(notebook, name, value, declared[name])
     return out
 
 
@@ -117,11 +187,54 @@ def run(name: str | Path, params: dict | None = None, out_dir: Path = REPORT_DIR
     Returns (executed notebook, html). A failing cell raises NotebookError naming the notebook
     and the cell; nothing is written in that case.
     """
-    import papermill as pm
-
     notebook = resolve(name)
     params = coerce(notebook, {k: v for k, v in (params or {}).items()})
     stem = out_name or (notebook.stem + (f"__{slug(params)}" if params else ""))
+    with _reports_lock(Path(out_dir)):
+        return _run(notebook, params, Path(out_dir), stem, cwd, html)
+
+
+def _reports_lock(out_dir: Path):
+    """Writing into the reports of ``kztariffs report`` (a link to its current generation, see
+    ``report.py``) waits for a report run in progress, so the file lands in the generation that
+    stays current (and is carried into the next one) rather than in one being replaced."""
+    from contextlib import nullcontext
+
+    from .report import lock_path
+
+    lock_file = lock_path(out_dir)
+    if not (out_dir.is_symlink() and lock_file.exists()):
+        return nullcontext()
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_file))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"note: a `kztariffs report` is writing {out_dir}/; waiting for it", file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=REPORT_WAIT)
+        except Timeout:
+            raise DecreeError(out_dir, f"a `kztariffs report` is still writing this folder after {REPORT_WAIT} s "
+                                       f"(lock {lock_file}); try again when it has finished") from None
+    return _Release(lock)
+
+
+class _Release:
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        return self.lock
+
+    def __exit__(self, *exc):
+        self.lock.release()
+        return False
+
+
+def _run(notebook: Path, params: dict, out_dir: Path, stem: str, cwd: Path | None, html: bool):
+    import papermill as pm
+
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f"{stem}.ipynb"
     cwd = Path(cwd or Path.cwd()).resolve()
@@ -170,12 +283,20 @@ def _scrub(path: Path, cwd: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
 def render_html(notebook: Path, target: Path) -> Path:
-    """HTML rendering without code cells (outputs and markdown only), figures embedded."""
+    """HTML rendering without code cells (outputs and markdown only), figures embedded.
+
+    The page is static (``templates/report.html.j2``): no script is loaded or run, and its
+    Content-Security-Policy forbids scripts and remote resources. Texts from decrees reach it
+    escaped by the notebooks (``safe.escape_md``) and by pandas (tables)."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                            template_file="report.html.j2")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -10,7 +10,8 @@ from .numbers import to_tiyn
 from .vocab import label
 
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "font.size": 9, "axes.titlesize": 11,
-                     "svg.hashsalt": "kztariffs", "figure.autolayout": False})
+                     "svg.hashsalt": "kztariffs", "figure.autolayout": False,
+                     "text.parse_math": False})  # "$" in a decree text is drawn as written, never math
 
 UNIT_LABEL = {"en": "tenge", "ru": "тенге", "kk": "теңге"}
 TEXT = {

@@ -1,25 +1,66 @@
 """The main job: decrees -> dataset -> notebooks run for every comparison the data allows ->
 HTML reports with an index, the policy brief (HTML + PDF) and the Excel file.
 
-Reports are rendered into a staging folder and swapped into ``reports/`` only when every
-notebook succeeded, so a failure leaves the previous reports in place.
+The report folder changes as a set or not at all (``outputs.generation``, the mechanism the build
+uses for ``data/processed``):
+
+- ``reports`` is a symbolic link to one complete *generation* ``.reports.gens/<id>/``; users and
+  browsers keep opening ``reports/index.html``.
+- Each run renders into its own staging folder (``.reports.gens/<id>.tmp``, unique per run) and, only
+  when every notebook, the brief PDFs, the data copies and the index are written, makes it current
+  with one atomic step (``os.replace`` of a new link over the old one). Older generations are removed
+  after the switch (the one before stays, for pages still open in a browser).
+- Runs are serialised by a lock file next to the folder (``.reports.lock``): a second
+  ``kztariffs report`` says once that it waits and waits for the first (``wait`` seconds, 600 by
+  default); with ``wait=0`` (``--no-wait``) it refuses at once in one line.
+- A failing notebook, an error or Ctrl-C before the switch removes the staging folder: the previous
+  generation stays current, untouched; Ctrl-C raises ``ReportsInterrupted`` ("interrupted; previous
+  reports kept", exit 130 at the command line).
+- Files that ``kztariffs run`` wrote into the current reports (anything the previous report did not
+  write itself: see ``MANIFEST``) are copied into the new generation, linked from the index under
+  "Other notebooks", and named in one line; a file the new report writes under the same name
+  replaces it, and that line says so.
+- A ``reports/`` that is still a plain folder (older versions, or ``kztariffs run`` before any
+  report) is moved into the generations once and replaced by the link (``outputs.py``).
+- Everything that comes from a decree is escaped (``safe``); the index and the notebook pages load no
+  script and forbid scripts with a Content-Security-Policy.
 """
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
+import re
 import shutil
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
 from . import __version__
 from .compare import ordered_areas
+from .safe import escape_html
 from .vocab import label
+
+MANIFEST = ".generation.json"  # in each generation: the files the report itself wrote
+DATA_FILES = ("tariffs.xlsx", "tariffs.csv", "rejects.csv", "build_report.md")
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+class ReportsInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``make_reports``; ``str()`` is the one line for the user: normally the new
+    generation was dropped and the previous one is current ("previous reports kept")."""
+
+    def __init__(self, message: str = "interrupted; previous reports kept"):
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @dataclass
@@ -62,19 +103,26 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
     return jobs
 
 
+def _quiet_worker() -> None:
+    """Notebook workers: kernels inherit the worker's stderr, and their start-up chatter would bury
+    the progress bar (a failing cell is reported through the returned error, not through stderr).
+    An idle worker ignores Ctrl-C (the parent stops the pool); a busy one stops its notebook."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_job(job: Job, out_dir: str, cwd: str) -> tuple[str, str | None]:
     from .notebooks import run
 
-    # kernels inherit this worker's stderr; their start-up chatter would bury the progress bar
-    # (a failing cell is reported through the returned error, not through stderr)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         run(job.notebook, job.params, out_dir=Path(out_dir), out_name=job.out_name, cwd=Path(cwd))
         return job.out_name, None
     except Exception as exc:  # reported by the parent as one line
         return job.out_name, str(exc)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def data_hash(decrees: pd.DataFrame) -> str:
@@ -84,9 +132,35 @@ def data_hash(decrees: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def index_html(jobs: list[Job], decrees: pd.DataFrame, run_info: dict) -> str:
-    e = html.escape
+def _portal_link(d) -> str:
+    """The decree's page on the legal portal: where ``kztariffs fetch`` got it, else built from its
+    portal id and language; the id as text when neither is known."""
+    from .portal import DEFAULT_BASE_URL
+
+    pid, url = d.get("portal_id"), d.get("source_url")
+    if not isinstance(pid, str) or not pid:
+        return "not stated in the file"
+    if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        url = f"{DEFAULT_BASE_URL}/{'rus' if d.get('language') == 'ru' else 'kaz'}/docs/{pid}"
+    return f"<a href='{escape_html(url)}'>{escape_html(pid)}</a>"
+
+
+def _href(name: str) -> str:
+    """A relative link to a file of the generation, safe in a quoted attribute."""
+    return escape_html(quote(str(name)))
+
+
+DATA_NOTES = {"tariffs.xlsx": " (tidy sheet, one sheet per decree, column descriptions)"}
+
+
+def index_html(jobs: list[Job], decrees: pd.DataFrame, run_info: dict, others: list[str] = (),
+               data: list[str] | None = None) -> str:
+    """The index page. Every text is escaped: titles carry body names and numbers read from decrees.
+    ``others``: files kept from ``kztariffs run``; ``data``: the files in ``data/`` (all of
+    ``DATA_FILES`` when None); only files that exist are linked."""
+    e = escape_html
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+             f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
              "<title>kztariffs reports</title><style>body{font-family:sans-serif;max-width:70em;margin:2em auto;"
              "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;"
              "text-align:left;font-size:.9em}code{font-size:.85em}</style></head><body>",
@@ -94,23 +168,27 @@ def index_html(jobs: list[Job], decrees: pd.DataFrame, run_info: dict) -> str:
     for group in dict.fromkeys(j.group for j in jobs):
         parts.append(f"<h2>{e(group)}</h2><ul>")
         for j in (j for j in jobs if j.group == group):
-            extra = "".join(f" · <a href='{e(o)}'>{e(Path(o).suffix[1:].upper())}</a>" for o in j.outputs)
+            extra = "".join(f" · <a href='{_href(o)}'>{e(Path(o).suffix[1:].upper())}</a>" for o in j.outputs)
             params = ", ".join(f"{k}={v}" for k, v in j.params.items())
-            parts.append(f"<li><a href='{e(j.out_name)}.html'>{e(j.title)}</a>{extra} "
+            parts.append(f"<li><a href='{_href(j.out_name + '.html')}'>{e(j.title)}</a>{extra} "
                          f"<small>(<code>{e(j.notebook)}</code> {e(params)})</small></li>")
         parts.append("</ul>")
-    parts.append("<h2>Data</h2><ul><li><a href='data/tariffs.xlsx'>tariffs.xlsx</a> (tidy sheet, one sheet per "
-                 "decree, column descriptions)</li><li><a href='data/tariffs.csv'>tariffs.csv</a></li>"
-                 "<li><a href='data/rejects.csv'>rejects.csv</a></li>"
-                 "<li><a href='data/build_report.md'>build_report.md</a></li></ul>")
+    if others:
+        parts.append("<h2>Other notebooks</h2><p>Written by <code>kztariffs run</code> and kept from the "
+                     "previous reports.</p><ul>")
+        parts += [f"<li><a href='{_href(name)}'>{e(name)}</a></li>" for name in others]
+        parts.append("</ul>")
+    data = DATA_FILES if data is None else [n for n in DATA_FILES if n in data]
+    if data:
+        parts.append("<h2>Data</h2><ul>" + "".join(f"<li><a href='{_href('data/' + n)}'>{e(n)}</a>"
+                                                   f"{e(DATA_NOTES.get(n, ''))}</li>" for n in data) + "</ul>")
     parts.append("<h2>Sources</h2><table><tr><th>authority</th><th>decree</th><th>date</th><th>setting</th>"
                  "<th>year</th><th>portal id</th><th>file</th><th>SHA-256</th><th>rows</th></tr>")
     for _, d in decrees.sort_values("decree_id").iterrows():
-        portal = d.get("portal_id") if isinstance(d.get("portal_id"), str) else "not stated in the file"
-        parts.append(f"<tr><td>{e(str(d['authority']))}</td><td>No. {e(str(d['decree_number']))}</td>"
-                     f"<td>{e(str(d['decree_date']))}</td><td>{e(str(d['setting']))}</td><td>{e(str(d['year']))}</td>"
-                     f"<td>{e(portal)}</td><td>{e(d['source_file'])}</td><td><code>{e(d['source_sha256'])}</code></td>"
-                     f"<td>{d['rows']}</td></tr>")
+        parts.append(f"<tr><td>{e(d['authority'])}</td><td>No. {e(d['decree_number'])}</td>"
+                     f"<td>{e(d['decree_date'])}</td><td>{e(d['setting'])}</td><td>{e(d['year'])}</td>"
+                     f"<td>{_portal_link(d)}</td><td>{e(d['source_file'])}</td><td><code>{e(d['source_sha256'])}</code></td>"
+                     f"<td>{e(d['rows'])}</td></tr>")
     parts.append("</table><h2>Run</h2><table>")
     for k, v in run_info.items():
         parts.append(f"<tr><th>{e(k)}</th><td><code>{e(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)}</code></td></tr>")
@@ -118,60 +196,185 @@ def index_html(jobs: list[Job], decrees: pd.DataFrame, run_info: dict) -> str:
     return "\n".join(parts)
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames (the old folder removed afterwards)."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old.exists():
-        shutil.rmtree(old)
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def lock_path(reports: Path) -> Path:
+    return reports.parent / f".{reports.name}.lock"
+
+
+def _busy(reports: Path) -> bool:
+    """Another run holds the reports lock right now (only to say that this one waits)."""
+    from filelock import FileLock, Timeout
+
+    try:
+        lock = FileLock(str(lock_path(reports)))
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    except OSError:
+        return False  # the real attempt reports it
+    lock.release()
+    return False
+
+
+def _render_notebooks(jobs: list[Job], staging: Path, workers: int, progress) -> None:
+    """Every planned notebook into ``staging``; on an error, an interrupt or a failing notebook the
+    queued notebooks are cancelled and the running ones waited for (nothing writes into a removed
+    staging folder afterwards)."""
+    from .notebooks import NotebookError
+
+    errors = []
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+    try:
+        futures = {pool.submit(_run_job, j, str(staging), str(Path.cwd())): j for j in jobs}
+        for fut in as_completed(futures):
+            name, err = fut.result()
+            if progress:
+                progress(futures[fut], err)
+            if err:
+                errors.append(err)
+    except BrokenProcessPool:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise NotebookError(None, "a notebook process stopped unexpectedly (killed, or out of memory)") from None
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    if errors:
+        raise NotebookError(None, errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+
+def _write_briefs(df: pd.DataFrame, jobs: list[Job], scenarios: list[Path], staging: Path) -> None:
+    for job in jobs:
+        if job.notebook == "policy_brief":
+            from .brief import build_brief, write_pdf
+
+            brief = build_brief(df, job.params["setting"], job.params["year"], scenarios)
+            try:
+                write_pdf(brief, staging / job.outputs[0])
+            finally:
+                import matplotlib.pyplot as plt
+
+                for s in brief.sections:
+                    if s.figure is not None:
+                        plt.close(s.figure)
+
+
+def _copy_data(processed: Path, data_dir: Path) -> None:
+    data_dir.mkdir()
+    for name in DATA_FILES:
+        if (processed / name).exists():
+            shutil.copy2(processed / name, data_dir / name)
+
+
+def _owned(current: Path) -> set[str] | None:
+    """Names the report that wrote ``current`` wrote itself: from its manifest, or, for reports of an
+    older version, the index, the files it links and their executed notebooks. None: no report there."""
+    try:
+        return set(json.loads((current / MANIFEST).read_text(encoding="utf-8"))["files"]) | {MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        index = (current / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    from urllib.parse import unquote
+
+    owned = {"index.html", "data"}
+    for link in re.findall(r"""href=['"]([^'"#?]+)""", index):
+        top = unquote(link).split("/", 1)[0]
+        owned |= {top, Path(top).stem + ".ipynb"}
+    return owned
+
+
+def _keep_run_outputs(reports: Path, staging: Path, notify) -> list[str]:
+    """Copy what ``kztariffs run`` wrote into the current reports into ``staging``; returns the names
+    kept (sorted). Hidden entries (``.ipynb_checkpoints``) are not kept."""
+    if not reports.is_dir():
+        return []
+    owned = _owned(reports) or set()
+    extras = sorted(p for p in reports.iterdir() if not p.name.startswith(".") and p.name not in owned)
+    reserved = {"index.html", MANIFEST}
+    kept, replaced = [], []
+    for src in extras:
+        dst = staging / src.name
+        if dst.exists() or dst.is_symlink() or src.name in reserved:
+            replaced.append(src.name)
+        elif src.is_dir() and not src.is_symlink():
+            shutil.copytree(src, dst, symlinks=True)
+            kept.append(src.name)
+        elif src.is_file() or src.is_symlink():
+            shutil.copy2(src, dst, follow_symlinks=False)
+            kept.append(src.name)
+    if kept or replaced:
+        def names(xs):
+            return ", ".join(xs[:6]) + (f" and {len(xs) - 6} more" if len(xs) > 6 else "")
+
+        msg = []
+        if kept:
+            msg.append(f"kept {len(kept)} file(s) that `kztariffs run` wrote in {reports}/ "
+                       f"(listed in the index under \"Other notebooks\"): {names(kept)}")
+        if replaced:
+            msg.append(f"{len(replaced)} file(s) `kztariffs run` wrote there replaced by this report's file of "
+                       f"the same name: {names(replaced)}")
+        notify("note: " + "; ".join(msg))
+    return kept
+
+
+def _write_index(staging: Path, jobs: list[Job], decrees: pd.DataFrame, run_info: dict, kept: list[str]) -> None:
+    others = [k for k in kept if k.endswith((".html", ".htm", ".pdf"))] or kept
+    data = sorted(p.name for p in (staging / "data").iterdir()) if (staging / "data").is_dir() else []
+    (staging / "index.html").write_text(index_html(jobs, decrees, run_info, others, data), encoding="utf-8")
+
+
+def _write_manifest(staging: Path, kept: list[str]) -> None:
+    files = sorted(p.name for p in staging.iterdir() if p.name not in kept and p.name != MANIFEST)
+    (staging / MANIFEST).write_text(json.dumps({"written_by": "kztariffs report", "files": files},
+                                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def make_reports(df: pd.DataFrame, decrees: pd.DataFrame, processed: Path, reports: Path,
-                 scenarios: list[Path], jobs: list[Job], workers: int = 2, progress=None) -> list[Job]:
-    """Run the planned notebooks (see ``plan``) into a staging folder, write index and data, then swap in."""
-    from .notebooks import NotebookError
+                 scenarios: list[Path], jobs: list[Job], workers: int = 2, progress=None,
+                 wait: float = 600.0, notify=None) -> list[Job]:
+    """Run the planned notebooks (see ``plan``), write the brief PDFs, the data copies and the index
+    into a new generation, and make it current in one step (see the module's docstring).
 
-    staging = reports.with_name(f".{reports.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    cwd = Path.cwd()
-    errors = []
+    ``wait``: seconds to wait for another run holding the lock (0: refuse at once). ``notify``: where
+    one-line notes go (stderr by default)."""
+    from .outputs import generation
+
+    notify = notify or _stderr
+    reports = Path(reports)
+    run_info = {
+        "command": "kztariffs report", "package version": __version__,
+        "data hash (SHA-256 of the source hashes)": data_hash(decrees),
+        "decrees": len(decrees), "tariff rows": len(df),
+        "notebooks": [{"notebook": j.notebook, "parameters": j.params} for j in jobs],
+    }
+    staged = None
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_job, j, str(staging), str(cwd)): j for j in jobs}
-            for fut in as_completed(futures):
-                name, err = fut.result()
-                if progress:
-                    progress(futures[fut], err)
-                if err:
-                    errors.append(err)
-        if errors:
-            raise NotebookError(None, errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
-        for job in jobs:
-            if job.notebook == "policy_brief":
-                from .brief import build_brief, write_pdf
-
-                brief = build_brief(df, job.params["setting"], job.params["year"], scenarios)
-                write_pdf(brief, staging / job.outputs[0])
-        data_dir = staging / "data"
-        data_dir.mkdir()
-        for name in ("tariffs.xlsx", "tariffs.csv", "rejects.csv", "build_report.md"):
-            if (processed / name).exists():
-                shutil.copy2(processed / name, data_dir / name)
-        run_info = {
-            "command": "kztariffs report", "package version": __version__,
-            "data hash (SHA-256 of the source hashes)": data_hash(decrees),
-            "decrees": len(decrees), "tariff rows": len(df),
-            "notebooks": [{"notebook": j.notebook, "parameters": j.params} for j in jobs],
-        }
-        (staging / "index.html").write_text(index_html(jobs, decrees, run_info), encoding="utf-8")
-        swap_in(staging, reports)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        if wait and _busy(reports):
+            notify(f"note: another `kztariffs report` is writing {reports}/; waiting for it (up to {wait:.0f} s)")
+        with generation(reports, wait=wait) as staging:
+            staged = staging
+            _render_notebooks(jobs, staging, workers, progress)
+            _write_briefs(df, jobs, scenarios, staging)
+            _copy_data(processed, staging / "data")
+            kept = _keep_run_outputs(reports, staging, notify)
+            _write_index(staging, jobs, decrees, run_info, kept)
+            _write_manifest(staging, kept)
+    except KeyboardInterrupt:
+        if staged is not None and _is_current(reports, staged):  # stopped while old ones were removed
+            raise ReportsInterrupted("interrupted; the new reports are in place") from None
+        raise ReportsInterrupted() from None
     return jobs
+
+
+def _is_current(reports: Path, staged: Path) -> bool:
+    final = staged.with_name(staged.name.removesuffix(".tmp"))
+    try:
+        return reports.is_symlink() and reports.resolve() == final.resolve() and (final / MANIFEST).is_file()
+    except OSError:
+        return False

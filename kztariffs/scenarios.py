@@ -61,6 +61,7 @@ Conventions (all arithmetic exact, :class:`fractions.Fraction` inside, Decimal o
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -71,6 +72,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import safe_yaml
 from .errors import DecreeError
 from .numbers import format_kzt, to_tiyn
 
@@ -208,7 +210,7 @@ def _set_override(raw: dict, name: str, value: Any, path: Path) -> None:
         node = node[p]
     if isinstance(value, str):
         try:
-            value = yaml.safe_load(value)
+            value = safe_yaml.loads(value)  # no aliases: a value given on the command line stays small
         except yaml.YAMLError:
             pass
     node[parts[-1]] = value
@@ -218,16 +220,15 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Read and validate a scenario file; ``overrides`` (``{"recipients": 200, "indexation.percent_per_year":
     "10"}``; dotted names reach into mappings, string values are read as YAML) replace values of the file."""
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise DecreeError(path, "scenario file not found")
+    text = safe_yaml.read_text(path)  # a directory, FIFO, device or huge file is refused unread
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise DecreeError(path, "not UTF-8 text") from None
+        raw = safe_yaml.loads(text)  # plain data; aliases (a "billion laughs" file) are refused
+    except safe_yaml.YAMLRefused as exc:
+        raise DecreeError(path, f"YAML refused: {exc}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DecreeError(path, f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        raise DecreeError(path, f"not valid YAML{safe_yaml.where(exc)}: {safe_yaml.problem(exc)}") from None
     if not isinstance(raw, dict):
         raise DecreeError(path, "a scenario must be a YAML mapping (setting, year, regions, recipients, package, ...)")
     for name, value in (overrides or {}).items():
@@ -707,7 +708,9 @@ def read_norms(path: str | Path = STAFFING_NORMS) -> pd.DataFrame:
     if not path.is_file():
         raise DecreeError(path, "staffing norms table not found; run `kztariffs build` (it reads "
                                 "data/raw/reference/) first")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    from .safe import restore_frame
+
+    return restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
 def staff_view(scn: Scenario, norms: pd.DataFrame, df: pd.DataFrame | None = None,

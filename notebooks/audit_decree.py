@@ -33,8 +33,10 @@ from IPython.display import Markdown, display
 from kztariffs import plots
 from kztariffs.audit import audit_decree, decree_rates
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import escape_md as md, md_code, plain_text_charts
 from kztariffs.vocab import label
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 rows = df[df["decree_id"] == decree_id]
 if rows.empty:
@@ -42,9 +44,10 @@ if rows.empty:
 d = rows.iloc[0]
 audit = audit_decree(rows)
 rates = decree_rates(rows)
-display(Markdown(f"**{d['authority']}**, decree № {d['decree_number']} of {d['decree_date']}: "
-                 f"{label('setting', d['setting'], lang)} tariffs for {d['year']} "
-                 f"({len(rows)} priced rows; source `{d['source_file']}`, SHA-256 `{d['source_sha256'][:16]}…`)."))
+display(Markdown(f"**{md(d['authority'])}**, decree № {md(d['decree_number'])} of {md(d['decree_date'])}: "
+                 f"{md(label('setting', d['setting'], lang))} tariffs for {md(d['year'])} "
+                 f"({len(rows)} priced rows; source {md_code(d['source_file'])}, "
+                 f"SHA-256 {md_code(str(d['source_sha256'])[:16] + '…')})."))
 
 # %% [markdown]
 # ## Hourly rate of each position

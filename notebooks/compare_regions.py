@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -29,8 +34,10 @@ from IPython.display import Markdown, display
 from kztariffs import plots
 from kztariffs.compare import compare_areas, ordered_areas, position_rates, with_labels
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.vocab import label
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
 if areas is None:
@@ -38,9 +45,9 @@ if areas is None:
 sub = sub[sub["area"].isin(areas)]
 table = with_labels(compare_areas(df, setting, int(year), areas, positions), lang)
 names = [label("area", a, lang) for a in areas]
-display(Markdown(f"**{label('setting', setting, lang)}, {year}**: {', '.join(names)}. "
+display(Markdown(f"**{md(label('setting', setting, lang))}, {md(year)}**: {', '.join(map(md, names))}. "
                  f"{len(table)} services priced in at least two areas.  \n"
-                 f"_{plots.sources_caption(sub, lang)}_"))
+                 f"_{md(plots.sources_caption(sub, lang))}_"))
 
 # %% [markdown]
 # ## Per linked service

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -28,8 +33,10 @@ from IPython.display import Markdown, display
 from kztariffs import plots
 from kztariffs.compare import compare_settings, with_labels
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.vocab import label
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 sub = df[df["area"] == area]
 if positions is None:
@@ -39,8 +46,8 @@ frames = [compare_settings(sub, p) for p in positions]
 table = with_labels(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
     columns=["position_key", "setting", "area", "year", "hourly_rate", "median_price", "unit", "rows"]), lang)
 table["setting_label"] = table["setting"].map(lambda k: label("setting", k, lang))
-display(Markdown(f"**{label('area', area, lang)}**: {len(positions)} position(s) priced in two settings or more.  \n"
-                 f"_{plots.sources_caption(sub, lang)}_"))
+display(Markdown(f"**{md(label('area', area, lang))}**: {len(positions)} position(s) priced in two settings or "
+                 f"more.  \n_{md(plots.sources_caption(sub, lang))}_"))
 display(table[["position_label", "setting_label", "year", "unit", "hourly_rate", "median_price", "rows"]]
         .assign(hourly_rate=table["hourly_rate"].map(plots.money), median_price=table["median_price"].map(plots.money)))
 

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -37,8 +42,11 @@ from IPython.display import Markdown, display
 
 from kztariffs import plots
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.scenarios import INDICATIVE, display_money, run_scenario, staff_summary, money
 from kztariffs.vocab import label
+
+plain_text_charts()  # texts from decrees and scenario files are drawn as written ($ is no math)
 
 if not Path(dataset).is_file():
     raise FileNotFoundError(f"{dataset}: dataset not found; run `kztariffs build` first")
@@ -49,11 +57,11 @@ used = df[df["decree_id"].isin(res.lines["decree_id"].dropna().unique())]
 caption = plots.sources_caption(used, lang) + f". Scenario: {scenario}."
 for w in res.warnings:
     print("warning:", w)
-display(Markdown(f"### {scn.title or scn.name}\n\n{scn.rationale}\n\n"
-                 f"Setting **{label('setting', scn.setting, lang)}**, tariffs of **{scn.year}**, "
-                 f"**{scn.recipients}** recipients; regions: "
-                 + ", ".join(f"{label('area', r, lang)} ({scn.locality[r]})" for r in scn.regions)
-                 + f"; indexation: {scn.indexation_text}; horizon {scn.horizon_years} year(s)."))
+display(Markdown(f"### {md(scn.title or scn.name)}\n\n{md(scn.rationale or '')}\n\n"
+                 f"Setting **{md(label('setting', scn.setting, lang))}**, tariffs of **{md(scn.year)}**, "
+                 f"**{md(scn.recipients)}** recipients; regions: "
+                 + ", ".join(f"{md(label('area', r, lang))} ({md(scn.locality[r])})" for r in scn.regions)
+                 + f"; indexation: {md(scn.indexation_text)}; horizon {md(scn.horizon_years)} year(s)."))
 
 # %% [markdown]
 # ## Cost per recipient and for N recipients, by region (tenge)
@@ -140,9 +148,9 @@ if res.horizon is not None:
 # %%
 if res.staff is not None and not res.staff.empty:
     tot = staff_summary(res.staff)
-    display(Markdown(f"**{INDICATIVE}**: {tot['positions_costed']} of {tot['positions']} positions costed, "
-                     f"{money(tot['staff_units_costed'])} staff units, indicative yearly cost "
-                     f"{plots.money(money(tot['yearly_cost_indicative_costed']))} tenge (costed positions only)."))
+    display(Markdown(f"**{md(INDICATIVE)}**: {tot['positions_costed']} of {tot['positions']} positions costed, "
+                     f"{md(money(tot['staff_units_costed']))} staff units, indicative yearly cost "
+                     f"{md(plots.money(money(tot['yearly_cost_indicative_costed'])))} tenge (costed positions only)."))
     display(display_money(res.staff)[["label", "category", "position", "position_key", "bracket", "staff_units",
                                       "hourly_rate", "yearly_cost_indicative", "note"]])
 else:

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -32,8 +37,10 @@ from IPython.display import Markdown, clear_output, display
 from kztariffs import plots
 from kztariffs.compare import decimal_median
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.vocab import label
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 
 
@@ -64,7 +71,7 @@ def view(**chosen):
 def render(sel):
     """Table and chart of a selection (display is plain output: it works headless too)."""
     if sel.empty:
-        display(Markdown(plots.t("no_data", lang)))
+        display(Markdown(md(plots.t("no_data", lang))))
         return
     table = sel.assign(area_name=sel["area"].map(lambda k: label("area", k, lang)),
                        category_name=sel["category"].map(lambda k: label("category", k, lang)),

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -29,7 +34,9 @@ import matplotlib.pyplot as plt
 
 from kztariffs.brief import build_brief, show, write_pdf
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import plain_text_charts
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 brief = build_brief(df, setting, int(year), sorted(Path(scenarios_dir).glob("*.yaml")), lang)
 plt.close("all")

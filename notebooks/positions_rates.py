@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (kztariffs)
 #     language: python
@@ -27,8 +32,10 @@ from IPython.display import display
 from kztariffs import plots
 from kztariffs.compare import position_rates
 from kztariffs.dataset import load_dataset
+from kztariffs.safe import plain_text_charts
 from kztariffs.vocab import label
 
+plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
 if setting is not None:
     df = df[df["setting"] == setting]

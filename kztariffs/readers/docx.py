@@ -43,6 +43,10 @@ _RUN_TEXT = etree.XPath(
     "[not(ancestor::w:pPr) and not(ancestor::w:del) and not(ancestor::mc:Fallback)]", namespaces=_NS)
 _CONTINUED = re.compile(r"^(продолжение( таблицы)?|(кестенің )?жалғасы)\W*$", re.IGNORECASE)
 _OLE = b"\xd0\xcf\x11\xe0"
+# A Word file unpacks to at most this many bytes in at most this many parts (a decree's .docx unpacks to
+# a few megabytes): a larger archive is refused before any part is unpacked.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 2000
 
 
 def _open(path: Path, data: bytes):
@@ -51,9 +55,17 @@ def _open(path: Path, data: bytes):
     if data[:4] == _OLE:
         raise DecreeError(path, "old .doc or encrypted Word file; save it as .docx")
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise DecreeError(path, "not a DOCX file (not a ZIP archive; damaged or renamed?)") from None
+    names = {i.filename for i in infos}
+    unzipped = sum(i.file_size for i in infos)  # the sizes the archive declares; zipfile never reads more
+    if len(infos) > MAX_PARTS or unzipped > MAX_UNZIPPED_BYTES:
+        big = max(infos, key=lambda i: i.file_size)
+        raise DecreeError(path, f"DOCX unpacks to {unzipped / 1024 / 1024:.0f} MB in {len(infos)} part(s) "
+                                f"(largest {big.filename}, {big.file_size / 1024 / 1024:.0f} MB): over the limit of "
+                                f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB and {MAX_PARTS} parts for a Word file "
+                                "(a ZIP bomb?); refused without unpacking it")
     if "word/document.xml" not in names:
         raise DecreeError(path, "ZIP archive without word/document.xml: not a Word document")
     try:

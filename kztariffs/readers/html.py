@@ -9,6 +9,13 @@
   (``model.py``): header cells repeat their text over their span; in the body, a cell merged down
   repeats its text in each row and marks the rows below as ``spanned``; a category row is one cell
   spanning the table, so it stays a row with a single non-empty cell.
+- Spans are kept within the table: its width is the most cells any row has (its own cells plus those
+  merged down into it from above), a ``colspan`` reaching beyond it is cut there and a ``rowspan``
+  ends at the table's last row (one longer than the whole table is a slip and read as 1), with a
+  warning naming the first such cell. So a page of cells with ``colspan="1000"`` costs what its
+  cells cost, not a thousand times more.
+- A table nested in a cell of an annex table is not part of the annex: neither its rows nor its text
+  are read (a warning says how many were left out).
 - Header rows are the rows before the first category or numbered row.
 - The decree text is the text of the page's blocks before the first table inside the element that
   holds it (title, the line naming the act, preamble, annex title): navigation around it is left out.
@@ -36,16 +43,25 @@ def _soup(path: Path, text: str):
 
 
 def _cell_text(td) -> str:
+    """The cell's own text: line breaks as spaces, tables nested in it left out."""
     for br in td.find_all("br"):
         br.replace_with(" ")
-    return squash(td.get_text(" "))
+    nested = td.find_all("table")
+    if not nested:
+        return squash(td.get_text(" "))
+    from bs4 import CData, NavigableString
+
+    inner = {id(s) for t in nested for s in t.find_all(string=True)}
+    return squash(" ".join(s for s in td.find_all(string=True)
+                           if type(s) in (NavigableString, CData) and id(s) not in inner))
 
 
 def _span(td, name: str) -> int:
-    try:
-        return max(1, min(int(str(td.get(name, "1")).strip() or 1), 1000))
-    except ValueError:
-        return 1
+    """A cell's ``rowspan``/``colspan`` as written (at least 1); the grid keeps it within the table."""
+    value = str(td.get(name, "1")).strip().lstrip("0")
+    if not (value.isascii() and value.isdigit()):
+        return 1  # "", "0" (HTML's "to the end of the group"), "2x", ...
+    return int(value) if len(value) <= 9 else 10 ** 9
 
 
 def _own_rows(table) -> list:
@@ -60,13 +76,37 @@ class _Cell:
         self.text, self.row, self.col = text, row, col  # row, col: where the merged cell starts
 
 
-def _grid(table) -> list[tuple[int | None, list[_Cell]]]:
-    """Rows of cells with rowspan/colspan expanded: every grid slot knows the cell covering it."""
+def _width(rows: list[list]) -> int:
+    """The table's real width: the most cells a row has, its own plus those merged down into it."""
+    n = len(rows)
+    carried = [0] * (n + 1)  # difference array: cells merged down from rows above
+    for r, tds in enumerate(rows):
+        for td in tds:
+            rs = _span(td, "rowspan")
+            rs = 1 if rs > n else min(rs, n - r)  # as _grid reads it
+            if rs > 1:
+                carried[r + 1] += 1
+                carried[r + rs] -= 1
+    width, running = 0, 0
+    for r, tds in enumerate(rows):
+        running += carried[r]
+        width = max(width, len(tds) + running)
+    return width
+
+
+def _grid(table, warnings: list[str] | None = None) -> list[tuple[int | None, list[_Cell]]]:
+    """Rows of cells with rowspan/colspan expanded: every grid slot knows the cell covering it.
+
+    Spans are cut at the table's edges (see the module's notes); ``warnings`` gets one line naming the
+    first cell whose span reached beyond them and how many did."""
     out: list[tuple[int | None, list[_Cell]]] = []
     pending: dict[int, tuple[int, _Cell]] = {}  # column -> (rows left, cell)
-    for r, tr in enumerate(_own_rows(table)):
+    trs = _own_rows(table)
+    rows = [[td for td in tr.find_all(["td", "th"]) if td.find_parent("tr") is tr] for tr in trs]
+    width = _width(rows)
+    beyond: list[str] = []
+    for r, (tr, tds) in enumerate(zip(trs, rows)):
         cells: list[_Cell] = []
-        tds = [td for td in tr.find_all(["td", "th"]) if td.find_parent("tr") is tr]
 
         def fill_pending():
             while len(cells) in pending:
@@ -77,16 +117,32 @@ def _grid(table) -> list[tuple[int | None, list[_Cell]]]:
                     pending[len(cells)] = (left - 1, cell)
                 cells.append(cell)
 
-        for td in tds:
+        for k, td in enumerate(tds):
             fill_pending()
             cell = _Cell(_cell_text(td), r, len(cells))
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            room = max(1, width - len(cells) - (len(tds) - k - 1))  # leave a column for each cell after it
+            if cs > room:
+                beyond.append(f"colspan={cs} at line {getattr(td, 'sourceline', '?')} (the table has {width} columns)")
+                cs = room
+            if rs > len(trs) - r:
+                # past the last row: cut there; longer than the whole table: a slip, read as 1 (merged
+                # down over the whole table, a category cell would hide every row below it)
+                cut = 1 if rs > len(trs) else len(trs) - r
+                beyond.append(f"rowspan={rs} at line {getattr(td, 'sourceline', '?')} (the table ends "
+                              f"{len(trs) - r} row(s) further; read as {cut})")
+                rs = cut
             for _ in range(cs):
                 if rs > 1:
                     pending[len(cells)] = (rs - 1, cell)
                 cells.append(cell)
         fill_pending()
         out.append((getattr(tr, "sourceline", None), cells))
+    if beyond and warnings is not None:
+        shown = [next(b for b in beyond if b.startswith(k)) for k in ("colspan", "rowspan")
+                 if any(b.startswith(k) for b in beyond)]
+        more = f" and {len(beyond) - len(shown)} more" if len(beyond) > len(shown) else ""
+        warnings.append(f"cell spans beyond the table were cut at its edge: {'; '.join(shown)}{more}")
     width = max((len(c) for _, c in out), default=0)
     return [(line, cells + [_Cell("", -1, -1)] * (width - len(cells))) for line, cells in out]
 
@@ -150,9 +206,10 @@ def _heading_between(strings: list[str]) -> bool:
 
 def read_html(path: Path, text: str, sha: str) -> RawDecree:
     soup = _soup(path, text)
-    numbered = []
+    numbered, spans = [], {}
     for table in soup.find_all("table"):
-        rows = _grid(table)
+        spans[id(table)] = []
+        rows = _grid(table, spans[id(table)])
         if any(_numbered(_texts(cells)) for _, cells in rows):
             numbered.append((table, rows))
     # tables nested inside an annex table's cell are not annexes of their own
@@ -176,6 +233,12 @@ def read_html(path: Path, text: str, sha: str) -> RawDecree:
         elif k < len(numbered):
             between[k].append(squash(s))
     decree = RawDecree(path=path, sha256=sha, form="html", text=_text_before(numbered[0][0]))
+    for n, (table, _) in enumerate(numbered, start=1):
+        decree.warnings += [f"annex table {n}: {w}" for w in spans[id(table)]]
+        nested = len(table.find_all("table"))
+        if nested:
+            decree.warnings.append(f"annex table {n}: {nested} table(s) nested in its cells were left out "
+                                   "(only the cells' own text is read)")
     width = None
     for n, (table, rows) in enumerate(numbered):
         first = next(i for i, (_, cells) in enumerate(rows)

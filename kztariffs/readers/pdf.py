@@ -52,12 +52,35 @@ def _open(path: Path, data: bytes):
     import pypdfium2 as pdfium
 
     try:
-        return pdfium.PdfDocument(data)
+        doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
             raise DecreeError(path, "encrypted PDF (a password is needed to open it)") from None
-        raise DecreeError(path, f"damaged PDF, cannot be opened ({msg.split('(')[-1].rstrip(').')})") from None
+        if _page_count(data) == 0:  # PDFium refuses a document without pages ("PDFium: Success")
+            raise DecreeError(path, "PDF has no pages") from None
+        detail = msg.split('(')[-1].rstrip(').')
+        detail = "PDFium: unknown error" if detail.endswith("Success") else detail
+        raise DecreeError(path, f"damaged PDF, cannot be opened ({detail})") from None
+    if len(doc) == 0:
+        doc.close()
+        raise DecreeError(path, "PDF has no pages")
+    return doc
+
+
+def _page_count(data: bytes) -> int | None:
+    """Pages of a PDF that PDFium will not open, counted by pdfminer; None if it cannot tell."""
+    import io
+
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        return sum(1 for _ in PDFPage.create_pages(document))
+    except Exception:  # a damaged file: pdfminer raises many kinds
+        return None
 
 
 def _page_text(page, top: float | None = None) -> str:

@@ -24,6 +24,17 @@ from ..text import fold, join_wrapped, repair_letter_spacing, squash
 from ..vocab import known_position_spellings, match_category
 
 _ANCHOR = re.compile(r"^\s*(\d{1,4})\.?(?:\s+(.*\S))?\s*$")
+# The characters a price and the spaces around it are made of: a line's trailing price lies within its
+# last run of them, so the price pattern only ever sees that run (never a whole long line).
+_PRICE_CHARS = "0123456789 \u00a0.,"
+_PRICE_RUN = 64  # a longer run of digits and separators at a line's end is not a price
+# A position is a few words (the longest known spelling has 12): only a text's last words are tried as
+# one, so cutting a row that swallowed megabytes of text costs no more than cutting a normal row.
+_POSITION_WORDS = 60
+_POSITION_WORD_CHARS = 200  # nor is any of its words longer than this
+_CATEGORY_CHARS = 1000  # a category row is a short heading; a longer line is never one
+# Lines after the last row are rejected as one row; its cells keep the first of them only.
+_TAIL_LINES = 50
 # A price at the end of a line: digits with optional space groups and one decimal part.
 _TRAILING_PRICE = re.compile(r"^(.*?)\s*((?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s*$")
 
@@ -42,13 +53,30 @@ class _Row:
 
 def split_position(text: str) -> tuple[str, str] | None:
     """Cut ``"<service words> <position words>"`` at the longest known position suffix."""
-    words = text.split(" ")
+    # Only the text's last words are tried (a position is a few short words): the cost does not grow
+    # with the length of the service text.
+    start, words = _tail_words(text)
     spellings = known_position_spellings()
     for i in range(len(words)):
         candidate = " ".join(words[i:])
         if fold(candidate) in spellings:
-            return " ".join(words[:i]).strip(), candidate
+            return (text[:start] + " ".join(words[:i])).strip(), candidate
     return None
+
+
+def _tail_words(text: str) -> tuple[int, list[str]]:
+    """The words at the end of ``text`` that can belong to a position, and where the first of them
+    starts: at most :data:`_POSITION_WORDS` words, none longer than :data:`_POSITION_WORD_CHARS` (found
+    from the end, as ``text`` may be megabytes). ``text[start:] == " ".join(words)``."""
+    words: list[str] = []
+    first, end = len(text), len(text)
+    while len(words) < _POSITION_WORDS and end >= 0:
+        start = text.rfind(" ", 0, end) + 1
+        if end - start > _POSITION_WORD_CHARS:
+            break
+        words.append(text[start:end])
+        first, end = start, start - 1
+    return first, words[::-1]
 
 
 def _header_start(lines: list[str]) -> int | None:
@@ -84,7 +112,7 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
         line = squash(repair_letter_spacing(raw))
         if not line:
             continue
-        category = match_category(line)
+        category = match_category(line) if len(line) <= _CATEGORY_CHARS else None
         anchor = _ANCHOR.match(line)
         expected = last_number + 1
         if in_header:
@@ -145,7 +173,8 @@ def read(path: Path, text: str, sha: str) -> RawDecree:
         cells, reason = _cells(row)
         table.rows.append(RawRow(cells=cells, line=row.line, reason=reason))
     if pending:
-        table.rows.append(RawRow(cells=["", join_wrapped(pending), "", ""], line=rows[-1].line if rows else None,
+        shown = join_wrapped(pending[:_TAIL_LINES]) + (" …" if len(pending) > _TAIL_LINES else "")
+        table.rows.append(RawRow(cells=["", shown, "", ""], line=rows[-1].line if rows else None,
                                   reason=f"{len(pending)} line(s) after the last row belong to no row"))
     if not any(r.number for r in rows):
         raise NoTariffTable(path, "no tariff table found (no numbered rows)", decree=decree)
@@ -157,10 +186,11 @@ def _take(row: _Row, line: str) -> None:
     if row.price is not None:
         row.after.append(line)
         return
-    m = _TRAILING_PRICE.match(line)
+    start = len(line.rstrip(_PRICE_CHARS))  # the price pattern sees only the line's trailing run of digits
+    m = _TRAILING_PRICE.match(line[start:]) if 0 < len(line) - start <= _PRICE_RUN else None
     if m and looks_like_price(m.group(2)):
-        prefix = m.group(1).strip()
-        text_so_far = join_wrapped(row.before + ([prefix] if prefix else []))
+        prefix = (line[:start] + m.group(1)).strip()
+        text_so_far = join_wrapped(_last_words(row.before) + ([prefix] if prefix else []))
         has_position = split_position(text_so_far) is not None
         if not prefix or has_position:
             if prefix:
@@ -169,6 +199,24 @@ def _take(row: _Row, line: str) -> None:
             row.position_found = has_position
             return
     row.before.append(line)
+
+
+def _last_words(lines: list[str]) -> list[str]:
+    """The end of a cell's lines holding a few more words than a position can have: enough for
+    :func:`split_position`. The first line kept is cut to its last words, never its first (so that how
+    it joins the line before cannot matter); a line of megabytes is searched from its end only."""
+    words, budget = 0, _POSITION_WORDS + 4
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        cut = len(line)
+        for _ in range(budget - words):  # the line's last words, found from its end (a line may be megabytes)
+            cut = line.rfind(" ", 0, cut)
+            if cut < 0:
+                break
+        if cut >= 0:  # this line alone completes the budget: keep its last words only
+            return [line[cut + 1:]] + lines[i + 1:]
+        words += line.count(" ") + 1
+    return lines
 
 
 def _cells(row: _Row) -> tuple[list[str], str | None]:

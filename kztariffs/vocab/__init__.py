@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from ..text import fold
@@ -21,8 +20,9 @@ LANGS = ("kk", "ru", "en")
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """Parsed YAML file ``<name>.yaml`` of this package."""
-    with resources.files(__package__).joinpath(f"{name}.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    from ..safe_yaml import loads  # plain data only: no aliases, bounded size and depth
+
+    return loads(resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def label(kind: str, key: str | None, lang: str = "en") -> str:
