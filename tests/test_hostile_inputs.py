@@ -242,7 +242,7 @@ def _run_measured(path: Path) -> dict:
             "t = time.perf_counter(); r = extract_file(sys.argv[1])\n"
             "print(json.dumps({'s': time.perf_counter() - t, 'rows': len(r.rows), "
             "'rejects': [[x['reason'], len(x['cells'])] for x in r.rejects], 'notes': r.notes, "
-            "'mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base}))")
+            "'mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=ENV,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
