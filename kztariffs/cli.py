@@ -157,6 +157,10 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
             progress.stop()
             fail(str(exc))
         progress.update(task, description="decrees read", completed=progress.tasks[0].total)
+    from .readers import describe_skipped
+
+    for line in describe_skipped(sorted(raw.iterdir())):
+        warn(line)
     for exc in failures:
         typer.echo(f"error: {exc}", err=True)
     if failures and not keep_going:

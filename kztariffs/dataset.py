@@ -17,7 +17,7 @@ from .errors import DecreeError
 from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
-from .readers import SUPPORTED, read_decree
+from .readers import SUPPORTED, input_problem, read_decree
 from .safe import neutralize_frame, restore_frame
 from .schema import INT_COLUMNS, to_frame, validate
 
@@ -262,7 +262,8 @@ def annex_summary(d: Decree) -> str:
 
 
 def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.DataFrame,
-                 rejects: pd.DataFrame, disagreements: pd.DataFrame | None = None) -> str:
+                 rejects: pd.DataFrame, disagreements: pd.DataFrame | None = None,
+                 skipped: list[str] = ()) -> str:
     lines = ["# Build report", ""]
     lines.append(f"{len(results)} decree file(s) read, {len(failures)} failed; "
                  f"{len(df)} tariff rows, {len(rejects)} rejected or not-applicable cells.")
@@ -293,6 +294,10 @@ def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.
                      f"{sum(r['kind'] == 'not_applicable' for r in res.rejects)} not applicable (0 = does not apply)")
         for note in res.notes:
             lines.append(f"- note: {note}")
+        lines.append("")
+    if skipped:
+        lines.append("## Entries of the decree folder left out")
+        lines.extend(f"- {line}" for line in skipped)
         lines.append("")
     if failures:
         lines.append("## Files that gave nothing")
@@ -334,13 +339,15 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
         return pd.DataFrame(), pd.DataFrame(), results, failures
     df, rejects, disagreements = frames(results, load_decisions(decisions))
     df = checked(assign_service_keys(df))
+    skipped = [f"{p.name}: {why}; skipped" for p in sorted(raw_dir.iterdir())  # named in the build report
+               if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED and (why := input_problem(p))]
     with generation(out_dir) as folder:
         write_table(df, folder / "tariffs.parquet")
         write_table(df, folder / "tariffs.csv")
         write_table(rejects, folder / "rejects.csv")
         write_table(disagreements, folder / "disagreements.csv")
         write_table(decrees_frame(results), folder / "decrees.csv")
-        write_text(build_report(results, failures, df, rejects, disagreements), folder / "build_report.md")
+        write_text(build_report(results, failures, df, rejects, disagreements, skipped), folder / "build_report.md")
         if extra is not None:
             extra(folder, df)
     return df, rejects, results, failures

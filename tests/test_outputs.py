@@ -161,3 +161,18 @@ def test_same_output_for_dataset_and_rejects_is_refused(tmp_path):
     proc = cli("extract", seed, seed, "-o", target)
     proc.wait(60)
     assert proc.returncode == 1 and "given twice" in proc.stderr.read() and not target.exists()
+
+
+def test_build_says_which_entries_of_the_decree_folder_it_skips(tmp_path):
+    raw = raw_with(tmp_path, 1)
+    os.mkfifo(raw / "pipe.txt")
+    (raw / "rand.txt").symlink_to("/dev/urandom")
+    (raw / "folder.pdf").mkdir()
+    proc = cli("build", "--raw", raw, "--out", tmp_path / "processed")
+    assert proc.wait(120) == 0
+    err = proc.stderr.read()
+    for name, words in (("pipe.txt", "FIFO"), ("rand.txt", "character device"), ("folder.pdf", "directory")):
+        assert any(name in line and words in line and line.startswith("warning:") for line in err.splitlines()), err
+    report = (tmp_path / "processed" / "build_report.md").read_text(encoding="utf-8")
+    assert "- pipe.txt: is a FIFO" in report and "- rand.txt: is a character device" in report
+    assert generation_of(tmp_path / "processed") == 1
