@@ -17,7 +17,7 @@ from .errors import DecreeError
 from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
-from .readers import SUPPORTED, input_problem, read_decree
+from .readers import SUPPORTED, input_problem, load_bytes, read_decree, sha256_bytes
 from .safe import neutralize_frame, restore_frame
 from .schema import INT_COLUMNS, to_frame, validate
 
@@ -226,7 +226,7 @@ def cached_extract(path: Path, cache_dir: Path | None) -> FileResult:
 
     if cache_dir is None:
         return extract_file(path)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = sha256_bytes(load_bytes(path))  # checked first (special files, size limit), never read whole
     key = cache_dir / f"{sha}-{_code_hash()}.json"
     if key.is_file():
         try:
@@ -340,7 +340,7 @@ def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
     df, rejects, disagreements = frames(results, load_decisions(decisions))
     df = checked(assign_service_keys(df))
     skipped = [f"{p.name}: {why}; skipped" for p in sorted(raw_dir.iterdir())  # named in the build report
-               if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED and (why := input_problem(p))]
+               if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED and (why := input_problem(p, size=False))]
     with generation(out_dir) as folder:
         write_table(df, folder / "tariffs.parquet")
         write_table(df, folder / "tariffs.csv")

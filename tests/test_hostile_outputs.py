@@ -601,12 +601,13 @@ def test_sigint_at_many_moments_leaves_one_complete_generation(inputs, script, t
             pass
         out, err = proc.communicate(timeout=120)
         lines = err.strip().splitlines()
-        if "done" not in out:
-            assert proc.returncode == 130 and len(lines) == 1 and lines[0] in MESSAGES, (proc.returncode, err)
+        said = [line for line in lines if line in MESSAGES]
+        if "done" not in out:  # one of the two interrupt lines, no traceback (a loaded machine may add a warning)
+            assert proc.returncode == 130 and len(said) == 1 and "Traceback" not in err, (proc.returncode, err)
         now, _ = complete_generation(reports)
-        if lines == ["interrupted; previous reports kept"]:
+        if said == ["interrupted; previous reports kept"]:
             assert now == generation, delay
-        elif "done" in out or lines == ["interrupted; the new reports are in place"]:
+        elif "done" in out or said == ["interrupted; the new reports are in place"]:
             assert now != generation, delay
         outcomes.append(proc.returncode)
         generation = now

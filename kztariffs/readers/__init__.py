@@ -74,13 +74,14 @@ def _link_note(path: Path) -> str:
         return " (a link)"
 
 
-def _refusal(path: Path, st: os.stat_result) -> str | None:
-    """Why a file with these stat results is not read, or None when it is a regular file of a sane size."""
+def _refusal(path: Path, st: os.stat_result, size: bool = True) -> str | None:
+    """Why a file with these stat results is not read, or None when it is a regular file of a sane size
+    (``size=False``: of any size)."""
     if stat.S_ISDIR(st.st_mode):
         return f"is a directory{_link_note(path)}, not a decree file"
     if not stat.S_ISREG(st.st_mode):
         return f"is {_kind(st.st_mode)}{_link_note(path)}, not a regular file; refused without reading it"
-    if st.st_size > MAX_FILE_BYTES:
+    if size and st.st_size > MAX_FILE_BYTES:
         return (f"file of {_n(st.st_size)} bytes, over the limit of {_n(MAX_FILE_BYTES)} bytes "
                 f"({_mb(MAX_FILE_BYTES)}, readers.MAX_FILE_BYTES) for a decree file; refused without reading it")
     return None
@@ -98,11 +99,13 @@ def _stat(path: Path) -> os.stat_result:
         raise DecreeError(path, f"cannot read file ({exc.strerror or type(exc).__name__})") from None
 
 
-def input_problem(path: str | Path) -> str | None:
+def input_problem(path: str | Path, size: bool = True) -> str | None:
     """The reason a decree file would be refused before reading (missing, not a regular file, too
-    large), or None when it can be read. Never opens the file."""
+    large), or None when it can be read; ``size=False`` leaves the size out (a folder scan skips what
+    is not a file, but a file too large is a decree that fails, like any unreadable one). Never
+    opens the file."""
     try:
-        return _refusal(Path(path), _stat(Path(path)))
+        return _refusal(Path(path), _stat(Path(path)), size)
     except DecreeError as exc:
         return exc.reason
 
@@ -135,12 +138,13 @@ def check_distinct_inputs(paths: Iterable[str | Path]) -> None:
 def describe_skipped(paths: Iterable[str | Path]) -> list[str]:
     """One line for each entry of a decree folder that is left out although its name looks like a
     decree (a supported extension): a directory, a FIFO, a device, a socket, a broken link or a link
-    to one of them, or a file over the size limit. Hidden files (``.name``) are left out silently."""
+    to one of them. Hidden files (``.name``) are left out silently; a regular file too large is not
+    skipped but fails when it is read (``load_bytes``), as an unreadable decree does."""
     lines = []
     for p in map(Path, paths):
         if p.name.startswith(".") or p.suffix.lower() not in ALL_SUFFIXES:
             continue
-        reason = input_problem(p)
+        reason = input_problem(p, size=False)
         if reason:
             lines.append(f"{p}: {reason}; skipped")
     return lines

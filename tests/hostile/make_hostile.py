@@ -253,11 +253,11 @@ def sparse(out):
 
 
 def _tail(out: Path, name: str, size: int) -> Path:
-    """The decree followed (after the blank lines that end a table) by ``size`` bytes of prose."""
+    """The PDF-text decree followed right after its last row by ``size`` bytes of prose."""
     path = out / name
     block = (PROSE * (MB // len(PROSE.encode("utf-8")))).encode("utf-8")
     with open(path, "wb") as fh:
-        fh.write(oral().encode("utf-8") + b"\n\n\n")
+        fh.write(SEMI.read_text(encoding="utf-8").rstrip("\n").encode("utf-8") + b"\n")
         written = 0
         while written < size:
             fh.write(block)
