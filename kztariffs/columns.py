@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from math import prod
 
 from .model import ROW_NUMBER
 from .numbers import looks_like_price, parse_quantity
@@ -209,7 +210,7 @@ def align_header(header: list[list[str]], body: list[list[str]], ncols: int) -> 
     sample = [r for r in body if len(r) == ncols][:40]
     options = [[r] if len(r) == ncols else list(_placements(r, ncols)) if len(r) < ncols else [r[:ncols]]
                for r in header]
-    if 1 <= len(options) <= 3 and (n := 1) and all((n := n * len(o)) <= 5000 for o in options):
+    if 1 <= len(options) <= 3 and prod(len(o) for o in options) <= 5000:
         from itertools import product
 
         scored = []

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import DecreeError, NoTariffTable
 from ..model import ROW_NUMBER, RawDecree, RawRow, RawTable
 from ..text import squash
-from ..vocab import match_category, match_setting
+from ..vocab import match_category, names_another_annex
 
 _SKIP = {"script", "style", "noscript", "head", "title"}
 
@@ -198,12 +198,6 @@ def _text_before(table) -> str:
     return "\n".join(squash(s) for s in reversed(chunks) if squash(s))
 
 
-def _heading_between(strings: list[str]) -> bool:
-    """Text between two tables that starts another annex (its heading or a title naming a setting)."""
-    text = " ".join(strings)
-    return bool(re.search(r"(?i)қосымша|приложени", text) or match_setting(text))
-
-
 def read_html(path: Path, text: str, sha: str) -> RawDecree:
     soup = _soup(path, text)
     numbered, spans = [], {}
@@ -248,7 +242,7 @@ def read_html(path: Path, text: str, sha: str) -> RawDecree:
         first_no = next((int(ROW_NUMBER.match(t[0]).group(1)) for _, c in body
                          if _numbered(t := _texts(c))), 1)
         # an annex split over several tables of the same width (e.g. one per page) is read as one
-        if (decree.tables and len(rows[0][1]) == width and first_no != 1 and not _heading_between(between[n])):
+        if (decree.tables and len(rows[0][1]) == width and first_no != 1 and not names_another_annex(" ".join(between[n]))):
             current = decree.tables[-1]
         else:
             current = RawTable(header=header, title="\n".join(between[n]) if n else "")

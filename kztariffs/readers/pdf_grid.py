@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..text import join_wrapped, squash
+from ..text import join_wrapped
 
 
 @dataclass
@@ -197,7 +197,3 @@ def _open_ends(page) -> list[float]:
     horizontals = [e["top"] for e in page.edges if e["orientation"] == "h" and e["width"] > 3]
     ends = sorted({round(e[k], 1) for e in verticals for k in ("top", "bottom")})
     return [y for y in ends if not any(abs(y - h) < 1.5 for h in horizontals)]
-
-
-def squash_rows(t: PageTable) -> list[list[str]]:
-    return [[squash(c) for c in row] for row in t.texts]

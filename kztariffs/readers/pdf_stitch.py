@@ -16,15 +16,13 @@ Merged cells follow the model's convention (``model.py``).
 """
 from __future__ import annotations
 
-import re
 
 from ..columns import LayoutError, by_role, column_roles, is_header_row
 from ..model import ROW_NUMBER, RawRow, RawTable
-from ..text import fold, join_wrapped, squash
-from ..vocab import match_category, match_setting
+from ..text import fold, join_wrapped
+from ..vocab import match_category, names_another_annex
 from .pdf_grid import PageTable
 
-_ANNEX_HEADING = re.compile(r"(?i)қосымша|приложени")
 
 
 def _is_category(cells: list[str]) -> bool:
@@ -58,10 +56,6 @@ def _body_row(t: PageTable, r: int) -> RawRow:
         if orow < r and t.texts[orow][ocol]:
             spanned.add(c)
     return RawRow(cells=cells, page=t.page, table_row=r, spanned=frozenset(spanned))
-
-
-def _new_annex_text(text: str) -> bool:
-    return bool(_ANNEX_HEADING.search(text) or match_setting(text))
 
 
 def _roles(table: RawTable, ncols: int):
@@ -136,7 +130,7 @@ def stitch(pages: list[PageTable]) -> tuple[list[RawTable], list[str]]:
         if first_body is None and not tables:
             pending_title += [t.above, "\n".join(" ".join(c for c in r if c) for r in rows)]
             continue
-        new = (not tables or t.shape[1] != width or bool(heading and _new_annex_text(heading))
+        new = (not tables or t.shape[1] != width or bool(heading and names_another_annex(heading))
                or (not repeated and lead > 0 and first_body == lead))
         if new:
             if first_body is None:
@@ -164,7 +158,3 @@ def stitch(pages: list[PageTable]) -> tuple[list[RawTable], list[str]]:
                     continue
             table.rows.append(row)
     return tables, warnings
-
-
-def squash_cells(rows: list[RawRow]) -> list[list[str]]:
-    return [[squash(c) for c in r.cells] for r in rows]

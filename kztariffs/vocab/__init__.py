@@ -81,6 +81,15 @@ def match_category(text: str) -> str | None:
     return None
 
 
+_ANNEX_HEADING = re.compile(r"(?i)қосымша|приложени")
+
+
+def names_another_annex(text: str) -> bool:
+    """Text between two tables that starts another annex: its heading (``2-қосымша``,
+    ``Приложение 2``) or a title naming a setting."""
+    return bool(_ANNEX_HEADING.search(text) or match_setting(text))
+
+
 def match_setting(text: str) -> str | None:
     """Key of the first setting named in ``text`` (title, annex title, header), or None."""
     f = fold(text)
