@@ -158,7 +158,8 @@ def write_table(df: pd.DataFrame, target: Path) -> None:
     if suffix == ".csv":
         with atomic_path(target) as tmp:
             # formula-like text cells neutralised (safe.py); CRLF rows, so a CR inside a cell is quoted
-            csv_frame(neutralize_frame(df)).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
+            # UTF-8 with a byte-order mark: Excel in a Kazakh or Russian locale then reads Cyrillic right
+            csv_frame(neutralize_frame(df)).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     elif suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -180,15 +181,19 @@ def write_text(text: str, target: Path) -> None:
 
 
 def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.DataFrame:
-    """The dataset with exact Decimal prices (Parquet or CSV)."""
-    path = Path(path)
+    """The dataset with exact Decimal prices (Parquet or CSV). A relative path that does not exist from
+    the working directory is taken from the project folder (``project.py``), so notebooks run from
+    ``notebooks/`` (JupyterLab) or anywhere else find ``data/processed``."""
+    from .project import path as project_path
+
+    path = project_path(path)
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         df["price_kzt"] = df["price_kzt"].map(lambda v: None if v is None else Decimal(v))
         if "time_norm_min" in df:
             df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if v is None else Decimal(v).normalize())
     else:
-        df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+        df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"))
         df["price_kzt"] = df["price_kzt"].map(Decimal)
         if "time_norm_min" in df:
             df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if pd.isna(v) else Decimal(v))
