@@ -101,8 +101,15 @@ def _default(info: dict):
 
 
 def expected_type(name: str, info: dict) -> str | None:
-    """``int``, ``number``, ``bool``, ``str``, ``list``, ``dict`` or ``lang`` for a declared parameter, from
-    its name (:data:`PARAM_TYPES`) or its default's type; None when neither tells (anything goes)."""
+    """``int``, ``number``, ``bool``, ``str``, ``list``, ``dict`` or ``lang`` for a declared parameter: from
+    its type hint in the parameters cell (``year: int = 2026``, which papermill reports too), else from
+    its name (:data:`PARAM_TYPES`) or its default's type; None when nothing tells (anything goes)."""
+    if name == "lang":
+        return "lang"
+    hinted = str(info.get("inferred_type_name") or "").split("[")[0].strip()
+    hint_kinds = {"str": "str", "int": "int", "float": "number", "bool": "bool", "list": "list", "dict": "dict"}
+    if hinted in hint_kinds:
+        return hint_kinds[hinted]
     if name in PARAM_TYPES:
         return PARAM_TYPES[name]
     default = _default(info)

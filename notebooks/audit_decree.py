@@ -23,9 +23,9 @@
 # the decree or a deliberate time norm: check the decree before citing either.
 
 # %% tags=["parameters"]
-decree_id = "oral_akimat_2025-09-16_1971"
-dataset = "data/processed/tariffs.parquet"
-lang = "en"
+decree_id: str = "oral_akimat_2025-09-16_1971"  # the decree to audit (decrees.csv, column decree_id)
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+lang: str = "en"  # kk, ru or en
 
 # %%
 from IPython.display import Markdown, display

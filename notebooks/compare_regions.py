@@ -21,12 +21,12 @@
 # Every figure leads back to its decree and row (columns `decree_*`, `row_*`).
 
 # %% tags=["parameters"]
-setting = "home"
-year = 2026
-areas = None  # list of area keys; all areas with this setting and year when None
-positions = None  # list of position keys; all when None
-dataset = "data/processed/tariffs.parquet"
-lang = "en"
+setting: str = "home"  # home, semi_stationary, stationary, ...
+year: int = 2026
+areas: list = None  # area keys (-p areas oral,bokey_orda); all areas with this setting and year when None
+positions: list = None  # position keys; all when None
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+lang: str = "en"  # kk, ru or en
 
 # %%
 from IPython.display import Markdown, display

@@ -21,10 +21,10 @@
 # day), so the comparable figure is the position's implied **hourly rate**.
 
 # %% tags=["parameters"]
-area = "oral"
-positions = None  # list of position keys; positions priced in two settings or more when None
-dataset = "data/processed/tariffs.parquet"
-lang = "en"
+area: str = "oral"  # area key (decrees.csv, column area)
+positions: list = None  # position keys; positions priced in two settings or more when None
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+lang: str = "en"  # kk, ru or en
 
 # %%
 import pandas as pd

@@ -29,10 +29,10 @@
 # never priced as 0.
 
 # %% tags=["parameters"]
-scenario = "data/scenarios/home_care_older_person_alone.yaml"
-overrides = {}
-dataset = "data/processed/tariffs.parquet"
-lang = "en"
+scenario: str = "data/scenarios/home_care_older_person_alone.yaml"  # scenario file
+overrides: dict = {}  # e.g. {"visits_per_week": 3}
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+lang: str = "en"  # kk, ru or en
 
 # %%
 from pathlib import Path

@@ -21,13 +21,13 @@
 # the view for its parameters.
 
 # %% tags=["parameters"]
-dataset = "data/processed/tariffs.parquet"
-area = None  # all areas when None
-setting = "home"
-year = 2026
-category = None
-position = None
-lang = "en"
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+area: str = None  # area key; all areas when None
+setting: str = "home"
+year: int = 2026
+category: str = None  # category key; all when None
+position: str = None  # position key; all when None
+lang: str = "en"  # kk, ru or en
 
 # %%
 import ipywidgets as w

@@ -20,12 +20,12 @@
 # package costs. The same brief is written to PDF by `kztariffs report` (or by setting `pdf` below).
 
 # %% tags=["parameters"]
-setting = "home"
-year = 2026
-dataset = "data/processed/tariffs.parquet"
-scenarios_dir = "data/scenarios"
-pdf = None  # path of a PDF to write, or None
-lang = "en"
+setting: str = "home"
+year: int = 2026
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+scenarios_dir: str = "data/scenarios"
+pdf: str = None  # path of a PDF to write, or None
+lang: str = "en"  # kk, ru or en
 
 # %%
 from pathlib import Path

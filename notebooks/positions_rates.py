@@ -21,10 +21,10 @@
 # areas, settings and years. Rates come from the tariff audit (rows that agree with each other).
 
 # %% tags=["parameters"]
-dataset = "data/processed/tariffs.parquet"
-setting = None  # e.g. "home"; all settings when None
-year = None  # e.g. 2026; all years when None
-lang = "en"
+dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from the project folder
+setting: str = None  # e.g. "home"; all settings when None
+year: int = None  # e.g. 2026; all years when None
+lang: str = "en"  # kk, ru or en
 
 # %%
 from IPython.display import display
