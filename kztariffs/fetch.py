@@ -446,7 +446,7 @@ class Fetcher:
 def append_log(path: Path, run_started: str, results: list[Result]) -> None:
     """Append rows to the CSV log (header written when the file is new)."""
     new = not path.exists() or path.stat().st_size == 0
-    with open(path, "a", encoding="utf-8", newline="") as fh:
+    with open(path, "a", encoding="utf-8-sig" if new else "utf-8", newline="") as fh:  # BOM once, for Excel
         w = csv.DictWriter(fh, fieldnames=LOG_COLUMNS)
         if new:
             w.writeheader()

@@ -194,7 +194,7 @@ def decree_files(folder: Path) -> list[str]:
 
 
 def log_rows(folder: Path) -> list[dict]:
-    with open(folder / fetch.LOG_NAME, encoding="utf-8") as fh:
+    with open(folder / fetch.LOG_NAME, encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 

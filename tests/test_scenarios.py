@@ -349,6 +349,8 @@ def item(**kw):
     (mutate(package=[item(frequency={"times": 2, "per": "fortnight"})]), ["per 'fortnight'"]),
     (mutate(package=[item(frequency={"times": 0, "per": "week"})]), ["times must be > 0"]),
     (mutate(package=[item(colour="red")]), ["package item 1", "unknown key 'colour'"]),
+    (mutate(package=[{"service_key": 5, "position": "care_worker", "frequency": "1/day"}]),
+     ["package item 1: service_key:", "string"]),
     (mutate(staff={"organization_type": "castle"}), ["staff.organization_type 'castle'"]),
     (mutate(staff={"rates_region": "aktobe"}), ["staff.rates_region"]),
     (mutate(staff={"shifts": 3}), ["unknown staff key"]),
