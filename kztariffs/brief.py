@@ -1,32 +1,48 @@
-"""Policy brief for one setting and year: key figures, cross-region chart, audit findings, one
-scenario, in short text. The same content renders in the ``policy_brief`` notebook (HTML) and to
-PDF here (reportlab with the DejaVu font matplotlib ships, so Kazakh and Russian letters print).
+"""Policy brief for one setting and year: key figures, areas side by side, audit findings, one
+scenario, in short text, in Kazakh, Russian or English (``messages/brief.yaml``; money, numbers,
+percentages and dates by ``i18n``). The same content renders in the ``policy_brief`` notebook (HTML)
+and to PDF (``brief_pdf.write_pdf``: reportlab with the DejaVu font matplotlib ships).
+
+It scales with the number of areas: up to ``SMALL`` areas the prose names each of them; beyond, it
+gives ranges (lowest and highest area) and the per-area figures go to tables the PDF pages (rows
+repeat their header on every page). Charts have a bounded height whatever the number of areas: the
+hourly rates are dots per position (one dot per area, the median marked), and the differences
+between areas are split into charts of ``DIFF_CHART_ROWS`` areas each.
 
 The brief's texts are plain text built from decree data (body names, numbers, file names): they are
-escaped for each output (``safe``): Markdown in the notebook, reportlab markup in the PDF, and the
-chart draws ``$`` as a dollar sign, never as the start of math."""
+escaped for each output (``safe``): Markdown and HTML in the notebook, reportlab markup in the PDF,
+and the charts draw ``$`` as a dollar sign, never as the start of math."""
 from __future__ import annotations
 
-import io
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from . import plots
-from .safe import escape_mathtext, escape_md, escape_rl, plain_text_charts
+from . import i18n
 from .audit import audit_decree
+from .brief_charts import SMALL, diff_charts, rate_charts
 from .compare import compare_areas, decimal_median, ordered_areas, position_rates
+from .i18n import t
+from .safe import escape_md
 from .vocab import label
+
+AUDIT_ROWS = 12  # flagged rows shown in the brief; the audit reports have them all
 
 
 @dataclass
 class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
-    table: pd.DataFrame | None = None
-    figure: object | None = None  # matplotlib Figure
+    table: pd.DataFrame | None = None  # shown as is: headers and cells already texts in the brief's language
+    figure: object | None = None  # a matplotlib Figure
+    figures: list = field(default_factory=list)  # more Figures (a chart split in parts)
+    note: str = ""  # under the table
+
+    def all_figures(self) -> list:
+        return ([self.figure] if self.figure is not None else []) + list(self.figures)
 
 
 @dataclass
@@ -35,157 +51,281 @@ class Brief:
     subtitle: str
     sections: list[Section]
     sources: str
+    lang: str = "en"
+
+    def close(self) -> None:
+        """Free the figures (matplotlib keeps them until closed)."""
+        import matplotlib.pyplot as plt
+
+        for s in self.sections:
+            for fig in s.all_figures():
+                plt.close(fig)
 
 
-def _pct(v) -> str:
-    return "—" if v is None else f"{Decimal(v):+.2f} %"
+def _values(col) -> list[Decimal]:
+    return [v for v in col if v is not None and not (isinstance(v, float) and pd.isna(v))]
+
+
+def _pct(v, lang: str) -> str:
+    return i18n.percent(v, lang, decimals=1)
+
+
+def area_differences(df: pd.DataFrame, setting: str, year: int, areas: list[str]) -> pd.DataFrame:
+    """Per area but the first: the services it prices together with the first area, and the median,
+    smallest and largest % difference of its tariffs from the first area's (exact Decimals)."""
+    with warnings.catch_warnings():  # pandas warns about the wide frame of a national round
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        table = compare_areas(df, setting, int(year), areas) if len(areas) > 1 else pd.DataFrame()
+    rows = []
+    for a in areas[1:]:
+        vals = _values(table[f"pct_{a}"]) if f"pct_{a}" in table else []
+        rows.append({"area": a, "services": len(vals), "median": decimal_median(vals),
+                     "lo": min(vals, default=None), "hi": max(vals, default=None)})
+    return pd.DataFrame(rows, columns=["area", "services", "median", "lo", "hi"])
+
+
+def _decree_ref(number, date, lang: str) -> str:
+    return f"№ {number}, {i18n.date(date, lang)}"
+
+
+def source_items(sub: pd.DataFrame, lang: str) -> list[str]:
+    d = sub[["authority", "decree_number", "decree_date", "source_file", "source_sha256"]].drop_duplicates() \
+        .sort_values(["decree_date", "decree_number"])
+    return [t("brief_source_item", lang, authority=r.authority, number=r.decree_number,
+              date=i18n.date(r.decree_date, lang), file=r.source_file, sha=str(r.source_sha256)[:12])
+            for r in d.itertuples()]
 
 
 def build_brief(df: pd.DataFrame, setting: str, year: int, scenarios: list[Path] | None = None,
                 lang: str = "en") -> Brief:
+    lang = i18n.check_lang(lang)
     sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
     if sub.empty:
         raise ValueError(f"no tariffs for setting {setting!r} and year {year}")
     areas = ordered_areas(df, sub["area"].unique())
     names = {a: label("area", a, lang) for a in areas}
     s_name = label("setting", setting, lang)
-    sections = []
-
-    # key figures
+    n_decrees = sub["decree_id"].nunique()
+    many = len(areas) > SMALL or n_decrees > SMALL
+    caption = "; ".join(source_items(sub, lang)) if n_decrees <= 3 else t("brief_caption_many", lang, decrees=n_decrees)
+    diffs = area_differences(df, setting, year, areas)
     rates = position_rates(sub)
-    rates = rates[rates["hourly_rate"].notna()]
-    table = compare_areas(df, setting, int(year), areas) if len(areas) > 1 else pd.DataFrame()
-    key = [f"{len(sub['decree_id'].unique())} decree(s) of {len(areas)} area(s): "
-           + ", ".join(names.values()) + f"; {len(sub)} priced rows."]
-    if len(areas) > 1 and len(table):
-        base = areas[0]
-        for other in areas[1:]:
-            med = decimal_median([v for v in table[f"pct_{other}"] if v is not None])
-            lo = min((v for v in table[f"pct_{other}"] if v is not None), default=None)
-            hi = max((v for v in table[f"pct_{other}"] if v is not None), default=None)
-            key.append(f"{len(table)} services are priced in both {names[base]} and {names[other]}; "
-                       f"{names[other]}'s tariffs differ from {names[base]}'s by {_pct(med)} at the median "
-                       f"(from {_pct(lo)} to {_pct(hi)}).")
-    for pos, g in rates.groupby("position_key"):
-        parts = [f"{names.get(r.area, r.area)} {plots.money(r.hourly_rate)}" for r in g.itertuples()]
-        key.append(f"{label('position', pos, lang)}: implied hourly rate " + ", ".join(parts) + " tenge.")
-    sections.append(Section("Key figures", key))
+    rates = rates[rates["hourly_rate"].notna()].drop_duplicates(["area", "position_key"])
+    sections = [_key_figures(sub, areas, names, diffs, rates, lang),
+                _across(areas, names, diffs, rates, s_name, year, caption, lang),
+                _audit_section(sub, names, lang)]
+    sections += _scenario_sections(df, setting, year, scenarios, names, lang)
+    if len(areas) > 1:
+        sections.append(_areas_section(sub, areas, names, diffs, lang))
+    if many:
+        sections.append(_sources_section(sub, lang))
+    regions = sub["region"].dropna().unique()
+    if len(areas) <= SMALL:
+        region = label("area", regions[0], lang) if len(regions) == 1 else ""
+        subtitle = ", ".join(names.values()) + (f" · {region}" if region else "")
+    else:
+        subtitle = t("brief_subtitle_many", lang, areas=i18n.number(len(areas), lang),
+                     regions=i18n.number(len(regions), lang))
+    sources = "" if many else f"{t('sources', lang)}: " + "; ".join(source_items(sub, lang))
+    return Brief(title=t("brief_title", lang, setting=s_name, year=year), subtitle=subtitle,
+                 sections=sections, sources=sources, lang=lang)
 
-    # cross-region chart (every text drawn as written: no mathtext from a name or a file name)
-    plain_text_charts()
-    m = escape_mathtext
-    wide = rates.assign(area_name=rates["area"].map(lambda a: m(names.get(a, a))),
-                        position=rates["position_key"].map(lambda k: m(label("position", k, lang)))) \
-        .pivot_table(index="position", columns="area_name", values="hourly_rate", aggfunc="first").reset_index()
-    cols = [m(names[a]) for a in areas if m(names[a]) in wide]
-    fig = plots.barh(wide, "position", cols, m(f"Implied hourly rate by position, {s_name} {year}"),
-                     m(plots.t("hourly_rate", lang)), caption=m(plots.sources_caption(sub, lang)), legend=cols,
-                     width=8)
-    sections.append(Section("Across areas", [
-        "Each tariff is a position's hourly rate times a share of an hour, so the hourly rate a decree "
-        "implies for a position is the fairest way to compare areas."], figure=fig))
 
-    # audit
-    findings, rows = [], []
-    for decree_id, g in sub.groupby("decree_id", sort=True):
+def _key_figures(sub, areas, names, diffs, rates, lang) -> Section:
+    n = lambda v: i18n.number(v, lang)  # noqa: E731
+    key = [t("brief_scope", lang, decrees=n(sub["decree_id"].nunique()), areas=n(len(areas)), rows=n(len(sub)))]
+    if len(areas) <= SMALL:
+        key[0] += " " + t("brief_scope_names", lang, names=", ".join(names.values()))
+    base = names[areas[0]]
+    if len(areas) <= SMALL:
+        for r in diffs.itertuples():
+            if r.services:
+                key.append(t("brief_pair", lang, services=n(r.services), base=base, other=names[r.area],
+                             median=_pct(r.median, lang), lo=_pct(r.lo, lang), hi=_pct(r.hi, lang)))
+    else:
+        d = diffs[diffs["median"].notna()]
+        if len(d):
+            lo, hi = d.loc[d["median"].map(float).idxmin()], d.loc[d["median"].map(float).idxmax()]
+            near = sum(1 for v in d["median"] if abs(v) <= 10)
+            key.append(t("brief_spread", lang, base=base, n=n(len(d)), lo=_pct(lo["median"], lang),
+                         lo_area=names[lo["area"]], hi=_pct(hi["median"], lang), hi_area=names[hi["area"]],
+                         near=n(near)))
+    for pos, g in sorted(rates.groupby("position_key"), key=lambda kv: label("position", kv[0], lang)):
+        pos_name = label("position", pos, lang)
+        if len(areas) <= SMALL:
+            order = {a: i for i, a in enumerate(areas)}
+            g = g.sort_values("area", key=lambda s: s.map(order))
+            listed = ", ".join(f"{names.get(r.area, r.area)} {i18n.money(r.hourly_rate, lang)}" for r in g.itertuples())
+            key.append(t("brief_rate_list", lang, position=pos_name, rates=listed))
+        else:
+            g = g.assign(f=g["hourly_rate"].map(float))
+            lo, hi = g.loc[g["f"].idxmin()], g.loc[g["f"].idxmax()]
+            key.append(t("brief_rate_range", lang, position=pos_name, n=n(len(g)),
+                         median=i18n.money(decimal_median(g["hourly_rate"]), lang),
+                         lo=i18n.money(lo["hourly_rate"], lang), lo_area=names.get(lo["area"], lo["area"]),
+                         hi=i18n.money(hi["hourly_rate"], lang), hi_area=names.get(hi["area"], hi["area"])))
+    return Section(t("brief_key_figures", lang), key)
+
+
+def _across(areas, names, diffs, rates, s_name, year, caption, lang) -> Section:
+    text = [t("brief_across_text", lang)]
+    figures = rate_charts(rates, areas, names, t("brief_chart_rates", lang, setting=s_name, year=year), caption, lang)
+    if len(areas) > 2 and diffs["median"].notna().any():
+        text.append(t("brief_across_diff", lang, base=names[areas[0]]))
+        figures += diff_charts(diffs, names, t("brief_chart_diff", lang, base=names[areas[0]]), caption, lang)
+    return Section(t("brief_across", lang), text, figures=figures)
+
+
+def _audit_section(sub, names, lang) -> Section:
+    findings, flagged_rows, n_flagged_decrees = [], [], 0
+    decrees = sub.groupby("decree_id", sort=True)
+    many = len(decrees) > SMALL
+    for _, g in decrees:
         audit = audit_decree(g)
         flagged = audit[audit["fits"] == False]  # noqa: E712
         d = g.iloc[0]
-        findings.append(f"{d['authority']} № {d['decree_number']} ({d['decree_date']}): {len(flagged)} of "
-                        f"{len(audit)} rows break the rate × time-share pattern.")
+        n_flagged_decrees += bool(len(flagged))
+        if not many:
+            findings.append(t("brief_audit_decree", lang, authority=d["authority"], number=d["decree_number"],
+                              date=i18n.date(d["decree_date"], lang), flagged=i18n.number(len(flagged), lang),
+                              rows=i18n.number(len(audit), lang)))
         for r in flagged.itertuples():
-            rows.append({"decree": f"№ {d['decree_number']}", "row": r.row, "position": label("position", r.position_key, lang),
-                         "price": plots.money(r.price_kzt), "finding": r.reason, "suggestion": r.suggestion})
-    sections.append(Section("Rows worth a second look", findings + [
-        "A flagged row may be a typo in the decree or a deliberate time norm; check the decree before citing "
-        "either. The data are never corrected."], table=pd.DataFrame(rows).head(12) if rows else None))
+            flagged_rows.append({
+                t("brief_col_decree", lang): _decree_ref(d["decree_number"], d["decree_date"], lang),
+                t("brief_col_area", lang): names.get(d["area"], d["area"] or ""),
+                t("brief_col_row", lang): str(r.row),
+                t("brief_col_position", lang): label("position", r.position_key, lang) or str(r.position),
+                t("brief_col_price", lang): i18n.money(r.price_kzt, lang),
+                t("brief_col_finding", lang): r.reason, t("brief_col_suggestion", lang): r.suggestion})
+    if many:
+        findings.append(t("brief_audit_summary", lang, flagged_decrees=i18n.number(n_flagged_decrees, lang),
+                          decrees=i18n.number(len(decrees), lang), flagged=i18n.number(len(flagged_rows), lang)))
+    findings.append(t("brief_audit_note", lang))
+    table = pd.DataFrame(flagged_rows[:AUDIT_ROWS]) if flagged_rows else None
+    if table is not None and len(names) <= 1:
+        table = table.drop(columns=[t("brief_col_area", lang)])
+    note = (t("brief_audit_more", lang, shown=i18n.number(AUDIT_ROWS, lang), total=i18n.number(len(flagged_rows), lang))
+            if len(flagged_rows) > AUDIT_ROWS else "")
+    return Section(t("brief_audit", lang), findings, table=table, note=note)
 
-    # one scenario
+
+def locality_name(key: str, lang: str) -> str:
+    return t(f"brief_locality_{key}", lang) if key in ("all", "city", "village") else str(key)
+
+
+def _scenario_sections(df, setting, year, scenarios, names, lang) -> list[Section]:
+    from .scenarios import load_scenario, run_scenario
+
     for path in scenarios or []:
-        from .scenarios import display_money, load_scenario, run_scenario
-
         scn = load_scenario(path)
         if scn.setting != setting or int(scn.year) != int(year):
             continue
         res = run_scenario(path, {}, df=df)
-        reg = display_money(res.regions)
-        text = [f"{scn.title or scn.name}: {scn.recipients} recipients. " + (scn.rationale or "").strip()]
-        for r in reg.itertuples():
+        recipients = i18n.number(scn.recipients, lang)
+        # the scenario file's title and rationale are written in one language (English in the shipped
+        # files): other languages name the scenario by its file
+        own = (scn.title or scn.name) if lang == "en" else scn.name
+        text = [t("brief_cost_intro", lang, title=own, recipients=recipients)
+                + (" " + (scn.rationale or "").strip() if lang == "en" else "")]
+        rows = []
+        for r in res.regions.itertuples():
+            area = names.get(r.region) or label("area", r.region, lang)
             if r.monthly_per_recipient is not None:
-                text.append(f"{names.get(r.region, r.region)}: {plots.money(r.monthly_per_recipient)} tenge a month per "
-                            f"recipient, {plots.money(r.yearly_total)} tenge a year for {scn.recipients}.")
-        sections.append(Section("What a care package costs", text, table=reg[[
-            "region", "locality", "monthly_per_recipient", "yearly_per_recipient", "yearly_total"]]))
-        break
-    d0 = sub.sort_values("decree_date").iloc[0]
-    return Brief(title=f"Tariffs for {s_name} special social services, {year}",
-                 subtitle=", ".join(names.values()) + f" · {d0['region'] and label('area', d0['region'], lang)}",
-                 sections=sections, sources=plots.sources_caption(sub, lang))
+                text.append(t("brief_cost_area", lang, area=area, monthly=i18n.money(r.monthly_per_recipient, lang),
+                              yearly=i18n.money(r.yearly_total, lang), recipients=recipients))
+            rows.append({t("brief_col_area", lang): area, t("brief_col_locality", lang): locality_name(r.locality, lang),
+                         t("brief_col_monthly", lang): i18n.money(r.monthly_per_recipient, lang),
+                         t("brief_col_yearly", lang): i18n.money(r.yearly_per_recipient, lang),
+                         t("brief_col_total", lang): i18n.money(r.yearly_total, lang)})
+        return [Section(t("brief_cost", lang), text, table=pd.DataFrame(rows))]
+    return []
+
+
+def _areas_section(sub, areas, names, diffs, lang) -> Section:
+    """Every area with its decree and its differences from the first area (a paged table in the PDF)."""
+    by_area = diffs.set_index("area")
+    decree = sub.sort_values("decree_date").groupby("area").agg(
+        number=("decree_number", "last"), date=("decree_date", "last"), region=("region", "first"),
+        rows=("row", "size"))
+    first = {areas[0]: 0}
+    order = sorted(areas, key=lambda a: (a not in first, _region_name(decree.loc[a, "region"], lang), names[a]))
+    rows = []
+    for a in order:
+        d = by_area.loc[a] if a in by_area.index else None
+        rows.append({t("brief_col_area", lang): names[a],
+                     t("brief_col_region", lang): _region_name(decree.loc[a, "region"], lang),
+                     t("brief_col_decree", lang): _decree_ref(decree.loc[a, "number"], decree.loc[a, "date"], lang),
+                     t("brief_col_median", lang): "—" if d is None else _pct(d["median"], lang),
+                     t("brief_col_min", lang): "—" if d is None else _pct(d["lo"], lang),
+                     t("brief_col_max", lang): "—" if d is None else _pct(d["hi"], lang)})
+    return Section(t("brief_areas", lang), [t("brief_areas_note", lang, base=names[areas[0]])], table=pd.DataFrame(rows))
+
+
+def _region_name(key, lang: str) -> str:
+    return label("area", key, lang) if isinstance(key, str) and key else t("brief_region_unknown", lang)
+
+
+def _sources_section(sub, lang) -> Section:
+    d = sub[["authority", "decree_number", "decree_date", "source_file", "source_sha256"]].drop_duplicates() \
+        .sort_values(["authority", "decree_date", "decree_number"])
+    table = pd.DataFrame({t("brief_col_authority", lang): d["authority"].values,
+                          t("brief_col_decree", lang): [f"№ {v}" for v in d["decree_number"]],
+                          t("brief_col_date", lang): [i18n.date(v, lang) for v in d["decree_date"]],
+                          t("brief_col_file", lang): d["source_file"].values,
+                          "SHA-256": [str(v)[:12] + "…" for v in d["source_sha256"]]})
+    return Section(t("sources", lang), [], table=table)
+
+
+# ---------------------------------------------------------------- outputs
+
+def frame_html(df: pd.DataFrame) -> str:
+    """A frame whose headers and cells are already texts, as a static HTML table: every row, no index
+    column, every text escaped (the report's CSS scrolls long tables under a sticky header)."""
+    from .safe import escape_html
+
+    head = "".join(f"<th scope='col'>{escape_html(c)}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape_html('—' if v is None else v)}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False, name=None))
+    return f"<div class='kz-table' tabindex='0'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+def figure_output(fig) -> None:
+    """Display a figure as a PNG with its title as alt text; the figure stays open (the PDF needs it)."""
+    import base64
+    import io
+
+    from IPython.display import display
+
+    alt = " · ".join(ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title()) or "chart"
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    display({"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": alt}, raw=True,
+            metadata={"image/png": {"alt": alt}})
 
 
 def show(brief: Brief) -> None:
-    """Display in a notebook (every text escaped for Markdown; tables are escaped by pandas)."""
-    from IPython.display import Markdown, display
+    """Display in a notebook: the page title (``show.title``: the page's <title> and language), texts
+    escaped for Markdown, figures with alt text, complete tables without an index column."""
+    from IPython.display import HTML, Markdown, display
+
+    from .show import title
 
     e = escape_md
-    display(Markdown(f"# {e(brief.title)}\n_{e(brief.subtitle)}_"))
+    title(brief.title, brief.lang, intro=f"_{e(brief.subtitle)}_")
     for s in brief.sections:
         display(Markdown(f"## {e(s.heading)}\n\n" + "\n\n".join(e(p) for p in s.paragraphs)))
-        if s.figure is not None:
-            display(s.figure)
-        if s.table is not None:
-            display(s.table)
-    display(Markdown(f"_{e(brief.sources)}_"))
-
-
-def _font() -> str:
-    from matplotlib import font_manager
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", font_manager.findfont("DejaVu Sans")))
-    return "DejaVuSans"
+        for fig in s.all_figures():
+            figure_output(fig)
+        if s.table is not None and len(s.table):
+            display(HTML(frame_html(s.table)))
+        if s.note:
+            display(Markdown(f"_{e(s.note)}_"))
+    if brief.sources:
+        display(Markdown(f"_{e(brief.sources)}_"))
 
 
 def write_pdf(brief: Brief, target: Path) -> Path:
-    """The brief as an A4 PDF (atomic write); deterministic for the same content."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    """The brief as an A4 PDF (see ``brief_pdf``)."""
+    from .brief_pdf import write_pdf as _write
 
-    from .dataset import atomic_path
-
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=12.5, spaceAfter=5)
-    small = ParagraphStyle("small", parent=body, fontSize=7, leading=8.5, textColor=colors.grey)
-    h1 = ParagraphStyle("h1", parent=body, fontSize=16, leading=20, spaceAfter=4)
-    h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
-    story = [Paragraph(escape_rl(brief.title), h1), Paragraph(escape_rl(brief.subtitle), small), Spacer(1, 6)]
-    for s in brief.sections:
-        story.append(Paragraph(escape_rl(s.heading), h2))
-        story += [Paragraph(escape_rl(p), body) for p in s.paragraphs]
-        if s.figure is not None:
-            buf = io.BytesIO()
-            s.figure.savefig(buf, format="png", dpi=150, metadata={"Software": None})
-            w, h = s.figure.get_size_inches()
-            width = 17 * cm
-            story.append(Image(io.BytesIO(buf.getvalue()), width=width, height=width * h / w))
-        if s.table is not None and len(s.table):
-            cell = ParagraphStyle("cell", parent=body, fontSize=7, leading=8.5, spaceAfter=0)
-            data = [[Paragraph(escape_rl(str(c)), cell) for c in s.table.columns]]
-            data += [[Paragraph(escape_rl("" if v is None else str(v)), cell) for v in row]
-                     for row in s.table.itertuples(index=False)]
-            t = Table(data, repeatRows=1)
-            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            story.append(t)
-    story += [Spacer(1, 8), Paragraph(escape_rl(brief.sources), small)]
-    with atomic_path(Path(target)) as tmp:
-        doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.6 * cm,
-                                bottomMargin=1.6 * cm, title=brief.title, author="kztariffs", invariant=1)
-        doc.build(story)
-    return Path(target)
+    return _write(brief, target)

@@ -70,9 +70,13 @@ def _exact(value) -> Decimal | None:
     except (TypeError, ValueError):
         pass
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))
     if isinstance(value, Fraction):
         return to_tiyn(value)
+    if not isinstance(value, (Decimal, int, str)) and hasattr(value, "__index__"):
+        return Decimal(int(value))  # numpy integers
+    if not isinstance(value, (Decimal, int, str)) and hasattr(value, "item"):
+        return _exact(value.item())  # numpy floats
     return Decimal(value)
 
 
