@@ -293,21 +293,59 @@ def _scrub(path: Path, cwd: Path) -> None:
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def page_info(nb) -> tuple[str, str]:
+    """The page's title and language: from the output ``show.title`` marked (metadata
+    ``kztariffs_page``), else the first ``#`` heading of a Markdown cell and the ``lang`` parameter
+    papermill was given (``en`` when none)."""
+    from .i18n import LANGS
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("kztariffs_page")
+            if isinstance(meta, dict) and meta.get("title"):
+                lang = meta.get("lang") if meta.get("lang") in LANGS else "en"
+                return str(meta["title"]), lang
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    lang = params.get("lang") if params.get("lang") in LANGS else "en"
+    for cell in nb.cells:
+        if HIDDEN_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        texts = [cell.source] if cell.cell_type == "markdown" else \
+            [str(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
+        for text in texts:
+            for line in text.splitlines():
+                if line.startswith("# "):
+                    return re.sub(r"\\(.)", r"\1", line[2:].strip()), lang  # Markdown escapes removed
+    return "kztariffs", lang
+
+
+HIDDEN_TAG = "report-hide"  # cells with this tag (notes for notebook users) are left out of reports
+
+
 def render_html(notebook: Path, target: Path) -> Path:
-    """HTML rendering without code cells (outputs and markdown only), figures embedded.
+    """HTML rendering without code cells (outputs and markdown only), figures embedded with alt text.
 
     The page is static (``templates/report.html.j2``): no script is loaded or run, and its
     Content-Security-Policy forbids scripts and remote resources. Texts from decrees reach it
-    escaped by the notebooks (``safe.escape_md``) and by pandas (tables)."""
+    escaped by the notebooks (``safe.escape_md``, ``show.table``). Its ``<title>`` and ``<html lang>``
+    come from :func:`page_info`; a link leads back to the reports' ``index.html``."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from .i18n import t
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    title, lang = page_info(nb)
+    nb.metadata["title"] = title
+    nb.metadata["kztariffs"] = {"back": t("report.back", lang), "lang": lang}
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
-                            template_file="report.html.j2")
+                            template_file="report.html.j2", language_code=lang)
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDDEN_TAG}, enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
     with atomic_path(target) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return target

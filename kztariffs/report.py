@@ -38,13 +38,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pandas as pd
 
 from . import __version__
 from .compare import ordered_areas
-from .safe import escape_html
 from .vocab import label
 
 MANIFEST = ".generation.json"  # in each generation: the files the report itself wrote
@@ -71,6 +69,19 @@ class Job:
     group: str
     out_name: str
     outputs: list[str] = field(default_factory=list)
+    subgroup: str = ""  # within a group: the setting and year (comparisons, briefs, audits), for navigation
+
+
+def audit_groups(df: pd.DataFrame) -> list[tuple[str, int, str | None, list[str]]]:
+    """Decrees audited together, one report each: ``(setting, year, region, decree ids)`` per setting and
+    year (of a decree's first annex) and region (None: region not known), sorted. The number of audit
+    reports grows with regions and comparison groups, not with decrees."""
+    first = df.sort_values(["decree_id", "annex", "row"], na_position="last").drop_duplicates("decree_id")
+    region = first["region"].where(first["region"].notna(), "")
+    out = []
+    for (setting, year, reg), g in first.groupby([first["setting"], first["year"], region], sort=True):
+        out.append((setting, int(year), reg or None, sorted(g["decree_id"])))
+    return out
 
 
 def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
@@ -82,21 +93,28 @@ def plan(df: pd.DataFrame, scenarios: list[Path]) -> list[Job]:
         if len(areas) >= 2:
             jobs.append(Job("compare_regions", {"setting": setting, "year": int(year), "areas": areas},
                             f"{s_label} {year}: {' vs '.join(label('area', a) for a in areas)}",
-                            "Comparisons", f"compare_regions__{setting}_{year}"))
+                            "Comparisons", f"compare_regions__{setting}_{year}", subgroup=f"{s_label} {year}"))
             jobs.append(Job("policy_brief", {"setting": setting, "year": int(year)},
                             f"Policy brief: {s_label} tariffs {year}", "Policy briefs",
-                            f"policy_brief__{setting}_{year}", outputs=[f"policy_brief__{setting}_{year}.pdf"]))
+                            f"policy_brief__{setting}_{year}", outputs=[f"policy_brief__{setting}_{year}.pdf"],
+                            subgroup=f"{s_label} {year}"))
     for area, g in df.groupby("area", sort=True):
         if g["setting"].nunique() >= 2:
             jobs.append(Job("compare_settings", {"area": area},
                             f"{label('area', area)}: settings side by side", "Comparisons",
                             f"compare_settings__{area}"))
     jobs.append(Job("positions_rates", {}, "Implied hourly rates by position", "Comparisons", "positions_rates"))
-    for decree_id, g in df.groupby("decree_id", sort=True):
-        d = g.iloc[0]
-        title = (f"Audit: {d['authority']} № {d['decree_number']} of {d['decree_date']} "
-                 f"({label('setting', d['setting'])} {d['year']})")
-        jobs.append(Job("audit_decree", {"decree_id": decree_id}, title, "Audits", f"audit_decree__{decree_id}"))
+    for setting, year, region, ids in audit_groups(df):
+        sub = f"{label('setting', setting)} {year}"
+        if len(ids) == 1:  # one decree: named after it (``kztariffs run audit_decree -p decree_id ...``)
+            d = df[df["decree_id"] == ids[0]].iloc[0]
+            title = f"Audit: {d['authority']} № {d['decree_number']} of {d['decree_date']} ({sub})"
+            jobs.append(Job("audit_decree", {"decree_id": ids[0]}, title, "Audits", f"audit_decree__{ids[0]}",
+                            subgroup=sub))
+        else:
+            where = label("area", region) if region else "region not known"
+            jobs.append(Job("audit_decree", {"decree_ids": ids}, f"Audit: {where}, {sub} ({len(ids)} decrees)",
+                            "Audits", f"audit_decree__{setting}_{year}_{region or 'unknown'}", subgroup=sub))
     for sc in scenarios:
         jobs.append(Job("cost_scenarios", {"scenario": sc.as_posix()}, f"Scenario: {sc.stem.replace('_', ' ')}",
                         "Cost scenarios", f"cost_scenarios__{sc.stem}"))
@@ -112,12 +130,13 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_job(job: Job, out_dir: str, cwd: str) -> tuple[str, str | None]:
+def _run_job(job: Job, out_dir: str, cwd: str, lang: str | None = None) -> tuple[str, str | None]:
     from .notebooks import run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        run(job.notebook, job.params, out_dir=Path(out_dir), out_name=job.out_name, cwd=Path(cwd))
+        params = {**job.params, "lang": lang} if lang else job.params
+        run(job.notebook, params, out_dir=Path(out_dir), out_name=job.out_name, cwd=Path(cwd))
         return job.out_name, None
     except Exception as exc:  # reported by the parent as one line
         return job.out_name, str(exc)
@@ -132,68 +151,27 @@ def data_hash(decrees: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def _portal_link(d) -> str:
-    """The decree's page on the legal portal: where ``kztariffs fetch`` got it, else built from its
-    portal id and language; the id as text when neither is known."""
-    from .portal import DEFAULT_BASE_URL
+def default_lang(decrees: pd.DataFrame) -> str:
+    """The language reports are written in when none is asked: the most common language of the
+    decrees (``decrees.csv``, column ``language``; ties go to kk, then ru), ``kk`` when none is known."""
+    from .i18n import LANGS
 
-    pid, url = d.get("portal_id"), d.get("source_url")
-    if not isinstance(pid, str) or not pid:
-        return "not stated in the file"
-    if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
-        url = f"{DEFAULT_BASE_URL}/{'rus' if d.get('language') == 'ru' else 'kaz'}/docs/{pid}"
-    return f"<a href='{escape_html(url)}'>{escape_html(pid)}</a>"
-
-
-def _href(name: str) -> str:
-    """A relative link to a file of the generation, safe in a quoted attribute."""
-    return escape_html(quote(str(name)))
-
-
-DATA_NOTES = {"tariffs.xlsx": " (tidy sheet, one sheet per decree, column descriptions)"}
+    langs = decrees["language"].dropna().astype(str).str.split(r"[,;+ ]+").explode() if "language" in decrees \
+        else pd.Series([], dtype=str)
+    counts = langs[langs.isin(LANGS)].value_counts()
+    if counts.empty:
+        return "kk"
+    return max(counts.index, key=lambda lang: (counts[lang], -LANGS.index(lang)))
 
 
 def index_html(jobs: list[Job], decrees: pd.DataFrame, run_info: dict, others: list[str] = (),
-               data: list[str] | None = None) -> str:
-    """The index page. Every text is escaped: titles carry body names and numbers read from decrees.
-    ``others``: files kept from ``kztariffs run``; ``data``: the files in ``data/`` (all of
-    ``DATA_FILES`` when None); only files that exist are linked."""
-    e = escape_html
-    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-             f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
-             "<title>kztariffs reports</title><style>body{font-family:sans-serif;max-width:70em;margin:2em auto;"
-             "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;"
-             "text-align:left;font-size:.9em}code{font-size:.85em}</style></head><body>",
-             "<h1>Tariffs for special social services: reports</h1>"]
-    for group in dict.fromkeys(j.group for j in jobs):
-        parts.append(f"<h2>{e(group)}</h2><ul>")
-        for j in (j for j in jobs if j.group == group):
-            extra = "".join(f" · <a href='{_href(o)}'>{e(Path(o).suffix[1:].upper())}</a>" for o in j.outputs)
-            params = ", ".join(f"{k}={v}" for k, v in j.params.items())
-            parts.append(f"<li><a href='{_href(j.out_name + '.html')}'>{e(j.title)}</a>{extra} "
-                         f"<small>(<code>{e(j.notebook)}</code> {e(params)})</small></li>")
-        parts.append("</ul>")
-    if others:
-        parts.append("<h2>Other notebooks</h2><p>Written by <code>kztariffs run</code> and kept from the "
-                     "previous reports.</p><ul>")
-        parts += [f"<li><a href='{_href(name)}'>{e(name)}</a></li>" for name in others]
-        parts.append("</ul>")
-    data = DATA_FILES if data is None else [n for n in DATA_FILES if n in data]
-    if data:
-        parts.append("<h2>Data</h2><ul>" + "".join(f"<li><a href='{_href('data/' + n)}'>{e(n)}</a>"
-                                                   f"{e(DATA_NOTES.get(n, ''))}</li>" for n in data) + "</ul>")
-    parts.append("<h2>Sources</h2><table><tr><th>authority</th><th>decree</th><th>date</th><th>setting</th>"
-                 "<th>year</th><th>portal id</th><th>file</th><th>SHA-256</th><th>rows</th></tr>")
-    for _, d in decrees.sort_values("decree_id").iterrows():
-        parts.append(f"<tr><td>{e(d['authority'])}</td><td>No. {e(d['decree_number'])}</td>"
-                     f"<td>{e(d['decree_date'])}</td><td>{e(d['setting'])}</td><td>{e(d['year'])}</td>"
-                     f"<td>{_portal_link(d)}</td><td>{e(d['source_file'])}</td><td><code>{e(d['source_sha256'])}</code></td>"
-                     f"<td>{e(d['rows'])}</td></tr>")
-    parts.append("</table><h2>Run</h2><table>")
-    for k, v in run_info.items():
-        parts.append(f"<tr><th>{e(k)}</th><td><code>{e(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)}</code></td></tr>")
-    parts.append("</table></body></html>")
-    return "\n".join(parts)
+               data: list[str] | None = None, lang: str = "en") -> str:
+    """The index page in ``lang`` (``index_page``, a Jinja2 template; every text escaped: titles carry
+    body names and numbers read from decrees). ``others``: files kept from ``kztariffs run``;
+    ``data``: the files in ``data/`` (all of ``DATA_FILES`` when None); only files that exist are linked."""
+    from .index_page import render
+
+    return render(jobs, decrees, run_info, others, data, lang=lang, data_files=DATA_FILES)
 
 
 def _stderr(message: str) -> None:
@@ -219,7 +197,7 @@ def _busy(reports: Path) -> bool:
     return False
 
 
-def _render_notebooks(jobs: list[Job], staging: Path, workers: int, progress) -> None:
+def _render_notebooks(jobs: list[Job], staging: Path, workers: int, progress, lang: str | None = None) -> None:
     """Every planned notebook into ``staging``; on an error, an interrupt or a failing notebook the
     queued notebooks are cancelled and the running ones waited for (nothing writes into a removed
     staging folder afterwards)."""
@@ -228,7 +206,7 @@ def _render_notebooks(jobs: list[Job], staging: Path, workers: int, progress) ->
     errors = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
     try:
-        futures = {pool.submit(_run_job, j, str(staging), str(Path.cwd())): j for j in jobs}
+        futures = {pool.submit(_run_job, j, str(staging), str(Path.cwd()), lang): j for j in jobs}
         for fut in as_completed(futures):
             name, err = fut.result()
             if progress:
@@ -246,20 +224,17 @@ def _render_notebooks(jobs: list[Job], staging: Path, workers: int, progress) ->
         raise NotebookError(None, errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
 
 
-def _write_briefs(df: pd.DataFrame, jobs: list[Job], scenarios: list[Path], staging: Path) -> None:
+def _write_briefs(df: pd.DataFrame, jobs: list[Job], scenarios: list[Path], staging: Path,
+                  lang: str = "en") -> None:
     for job in jobs:
         if job.notebook == "policy_brief":
             from .brief import build_brief, write_pdf
 
-            brief = build_brief(df, job.params["setting"], job.params["year"], scenarios)
+            brief = build_brief(df, job.params["setting"], job.params["year"], scenarios, lang=lang)
             try:
                 write_pdf(brief, staging / job.outputs[0])
             finally:
-                import matplotlib.pyplot as plt
-
-                for s in brief.sections:
-                    if s.figure is not None:
-                        plt.close(s.figure)
+                brief.close()
 
 
 def _copy_data(processed: Path, data_dir: Path) -> None:
@@ -323,10 +298,12 @@ def _keep_run_outputs(reports: Path, staging: Path, notify) -> list[str]:
     return kept
 
 
-def _write_index(staging: Path, jobs: list[Job], decrees: pd.DataFrame, run_info: dict, kept: list[str]) -> None:
+def _write_index(staging: Path, jobs: list[Job], decrees: pd.DataFrame, run_info: dict, kept: list[str],
+                 lang: str = "en") -> None:
     others = [k for k in kept if k.endswith((".html", ".htm", ".pdf"))] or kept
     data = sorted(p.name for p in (staging / "data").iterdir()) if (staging / "data").is_dir() else []
-    (staging / "index.html").write_text(index_html(jobs, decrees, run_info, others, data), encoding="utf-8")
+    (staging / "index.html").write_text(index_html(jobs, decrees, run_info, others, data, lang=lang),
+                                        encoding="utf-8")
 
 
 def _write_manifest(staging: Path, kept: list[str]) -> None:
@@ -337,18 +314,21 @@ def _write_manifest(staging: Path, kept: list[str]) -> None:
 
 def make_reports(df: pd.DataFrame, decrees: pd.DataFrame, processed: Path, reports: Path,
                  scenarios: list[Path], jobs: list[Job], workers: int = 2, progress=None,
-                 wait: float = 600.0, notify=None) -> list[Job]:
+                 wait: float = 600.0, notify=None, lang: str | None = None) -> list[Job]:
     """Run the planned notebooks (see ``plan``), write the brief PDFs, the data copies and the index
     into a new generation, and make it current in one step (see the module's docstring).
 
     ``wait``: seconds to wait for another run holding the lock (0: refuse at once). ``notify``: where
-    one-line notes go (stderr by default)."""
+    one-line notes go (stderr by default). ``lang``: kk, ru or en for every page (an unknown one is a
+    one-line DecreeError); by default the decrees' most common language (:func:`default_lang`)."""
+    from .i18n import check_lang
     from .outputs import generation
 
     notify = notify or _stderr
     reports = Path(reports)
+    lang = check_lang(lang, "--lang") if lang is not None else default_lang(decrees)
     run_info = {
-        "command": "kztariffs report", "package version": __version__,
+        "command": "kztariffs report", "package version": __version__, "language": lang,
         "data hash (SHA-256 of the source hashes)": data_hash(decrees),
         "decrees": len(decrees), "tariff rows": len(df),
         "notebooks": [{"notebook": j.notebook, "parameters": j.params} for j in jobs],
@@ -359,11 +339,11 @@ def make_reports(df: pd.DataFrame, decrees: pd.DataFrame, processed: Path, repor
             notify(f"note: another `kztariffs report` is writing {reports}/; waiting for it (up to {wait:.0f} s)")
         with generation(reports, wait=wait) as staging:
             staged = staging
-            _render_notebooks(jobs, staging, workers, progress)
-            _write_briefs(df, jobs, scenarios, staging)
+            _render_notebooks(jobs, staging, workers, progress, lang)
+            _write_briefs(df, jobs, scenarios, staging, lang)
             _copy_data(processed, staging / "data")
             kept = _keep_run_outputs(reports, staging, notify)
-            _write_index(staging, jobs, decrees, run_info, kept)
+            _write_index(staging, jobs, decrees, run_info, kept, lang)
             _write_manifest(staging, kept)
     except KeyboardInterrupt:
         if staged is not None and _is_current(reports, staged):  # stopped while old ones were removed

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["report-hide"]
 # # Tariffs compared across areas
 #
 # The same services, linked across decrees by category, position, wording and order (`service_key`),
@@ -29,11 +29,17 @@ dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from
 lang: str = "en"  # kk, ru or en
 
 # %%
-from IPython.display import Markdown, display
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_int, as_lang, as_list, as_path
 
-from kztariffs import plots
-from kztariffs.compare import compare_areas, ordered_areas, position_rates, with_labels
+year, areas, positions = as_int(year, "year"), as_list(areas, "areas"), as_list(positions, "positions")
+dataset, lang = as_path(dataset), as_lang(lang)
+
+# %%
+from kztariffs import plots, show, views
+from kztariffs.compare import ordered_areas, position_rates
 from kztariffs.dataset import load_dataset
+from kztariffs.i18n import number, t
 from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.vocab import label
 
@@ -43,48 +49,52 @@ sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
 if areas is None:
     areas = ordered_areas(df, sub["area"].unique())
 sub = sub[sub["area"].isin(areas)]
-table = with_labels(compare_areas(df, setting, int(year), areas, positions), lang)
-names = [label("area", a, lang) for a in areas]
-display(Markdown(f"**{md(label('setting', setting, lang))}, {md(year)}**: {', '.join(map(md, names))}. "
-                 f"{len(table)} services priced in at least two areas.  \n"
-                 f"_{md(plots.sources_caption(sub, lang))}_"))
-
-# %% [markdown]
-# ## Per linked service
-
-# %%
-show = ["category_label", "position_label"] + [c for a in areas for c in (f"row_{a}", f"price_{a}")] \
-    + [c for a in areas[1:] for c in (f"diff_{a}", f"pct_{a}")]
-money_cols = [c for c in show if c.startswith(("price_", "diff_"))]
-display(table[show].assign(**{c: table[c].map(plots.money) for c in money_cols}))
-
-# %% [markdown]
-# ## Per category and position: median difference
+names = list(views.area_names(areas, lang).values())
+where = f"{label('setting', setting, lang)}, {year}"
+table = views.compare(df, setting, int(year), areas, positions)
+services = views.services_long(table, areas, sub, lang)
+caption = plots.chart_caption(sub, lang)
+show.title(t("cr.title", lang, where=where), lang, t("cr.intro", lang))
+show.md(t("cr.summary", lang, n=number(len(areas), lang), areas=", ".join(map(md, names[:12]))
+          + (", …" if len(names) > 12 else ""), reference=md(names[0]), services=number(len(table), lang)))
 
 # %%
-if len(areas) >= 2 and len(table):
-    from kztariffs.compare import decimal_median
-
-    summary = (table.groupby(["category_label", "position_label"])
-               .agg(**{f"median_pct_{a}": (f"pct_{a}", decimal_median) for a in areas[1:]},
-                    services=("service_key", "count")).reset_index())
-    display(summary)
-    plots.barh(summary.assign(label_=summary["category_label"] + " · " + summary["position_label"]), "label_",
-               [f"median_pct_{a}" for a in areas[1:]],
-               f"{label('setting', setting, lang)} {year}: " + plots.t("median_diff", lang).format(base=names[0]),
-               "%", caption=plots.sources_caption(sub, lang), legend=names[1:])
-
-# %% [markdown]
-# ## Implied hourly rate per position
+show.heading(t("cr.h_rates", lang))
+show.md(t("cr.rates_note", lang, reference=md(names[0])))
+rates = views.rates_long(position_rates(sub), lang, areas=areas, reference="first")
+show.figures(views.rate_charts(rates, t("cr.rates_chart", lang, where=where), lang, caption))
+show.table(rates, [("position", "col.position"), ("area", "col.area"), ("locality", "col.locality"),
+                   ("hourly_rate", "col.hourly_rate", "money"), ("diff", "col.diff_ref", "money"),
+                   ("pct", "col.pct_ref", "percent"), ("rows", "col.rows", "int"),
+                   ("rows_fitting", "col.rows_fitting", "int"), ("decree_id", "col.decree_id", "code")], lang)
 
 # %%
-rates = with_labels(position_rates(sub), lang)
-rates = rates[rates["hourly_rate"].notna()]
-wide = rates.pivot_table(index="position_label", columns="area_label", values="hourly_rate", aggfunc="first")
-display(wide.map(plots.money))
-if len(wide):
-    wide = wide.reset_index()
-    plots.barh(wide, "position_label", [label("area", a, lang) for a in areas if label("area", a, lang) in wide],
-               f"{plots.t('rates_title', lang)}, {label('setting', setting, lang)} {year}", plots.t("hourly_rate", lang),
-               caption=plots.sources_caption(sub, lang),
-               legend=[label("area", a, lang) for a in areas if label("area", a, lang) in wide])
+show.heading(t("cr.h_median", lang, reference=names[0]))
+if len(areas) >= 2 and len(services):
+    show.figures(views.difference_charts(services, names[0], t("cr.median_chart", lang, where=where), lang, caption))
+    show.table(views.median_differences(services), [("area", "col.area"), ("category", "col.category"),
+                                                    ("position", "col.position"), ("median_pct", "col.median_pct", "percent"),
+                                                    ("services", "col.services", "int")], lang)
+else:
+    show.md(t("no_data", lang))
+
+# %%
+show.heading(t("cr.h_services", lang))
+show.md(t("cr.services_note", lang, reference=md(names[0])))
+per_area = [("area", "col.area"), ("row", "col.row", "int"), ("price", "col.price", "money"),
+            ("diff", "col.diff_ref", "money"), ("pct", "col.pct_ref", "percent")]
+if len(areas) <= plots.MAX_SERIES:  # few areas: each row names its service
+    show.table(services, [("category", "col.category"), ("position", "col.position"), ("service", "col.service"),
+                          ("ref_row", "col.ref_row", "int"), ("ref_price", "col.ref_price", "money")] + per_area, lang)
+else:  # many areas: the services once, then every area's price by service number
+    show.table(views.services_summary(services),
+               [("no", "col.no", "int"), ("category", "col.category"), ("position", "col.position"),
+                ("service", "col.service"), ("ref_row", "col.ref_row", "int"), ("ref_price", "col.ref_price", "money"),
+                ("min", "col.min_price", "money"), ("median", "col.median_price", "money"),
+                ("max", "col.max_price", "money"), ("areas", "col.areas_priced", "int")], lang)
+    show.md(t("cr.services_long", lang))
+    show.table(services, [("no", "col.no", "int")] + per_area, lang)
+
+# %%
+show.heading(t("sources", lang))
+show.sources(sub, lang)

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["report-hide"]
 # # Settings side by side for the same positions
 #
 # What one area's decrees imply per position in each setting (home, day care, residential,
@@ -27,12 +27,19 @@ dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from
 lang: str = "en"  # kk, ru or en
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_lang, as_list, as_path
 
-from kztariffs import plots
-from kztariffs.compare import compare_settings, with_labels
+positions = as_list(positions, "positions")
+dataset, lang = as_path(dataset), as_lang(lang)
+
+# %%
+import pandas as pd
+
+from kztariffs import plots, show, views
+from kztariffs.compare import compare_settings
 from kztariffs.dataset import load_dataset
+from kztariffs.i18n import number, t
 from kztariffs.safe import escape_md as md, plain_text_charts
 from kztariffs.vocab import label
 
@@ -43,18 +50,27 @@ if positions is None:
     counts = sub.groupby("position_key")["setting"].nunique()
     positions = sorted(counts[counts >= 2].index)
 frames = [compare_settings(sub, p) for p in positions]
-table = with_labels(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-    columns=["position_key", "setting", "area", "year", "hourly_rate", "median_price", "unit", "rows"]), lang)
-table["setting_label"] = table["setting"].map(lambda k: label("setting", k, lang))
-display(Markdown(f"**{md(label('area', area, lang))}**: {len(positions)} position(s) priced in two settings or "
-                 f"more.  \n_{md(plots.sources_caption(sub, lang))}_"))
-display(table[["position_label", "setting_label", "year", "unit", "hourly_rate", "median_price", "rows"]]
-        .assign(hourly_rate=table["hourly_rate"].map(plots.money), median_price=table["median_price"].map(plots.money)))
+table = views.settings_long(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+    columns=["position_key", "setting", "area", "year", "decree_id", "annex", "locality", "unit", "hourly_rate",
+             "status", "median_price", "rows"]), lang)
+area_name = label("area", area, lang)
+show.title(t("cs.title", lang, area=area_name), lang, t("cs.intro", lang))
+show.md(t("cs.summary", lang, area=md(area_name), n=number(len(positions), lang)))
 
 # %%
-if len(table):
-    wide = table.pivot_table(index="position_label", columns="setting_label", values="hourly_rate",
-                             aggfunc="first").reset_index()
-    cols = [c for c in wide.columns if c != "position_label"]
-    plots.barh(wide, "position_label", cols, f"{label('area', area, lang)}: {plots.t('by_setting', lang)}",
-               plots.t("hourly_rate", lang), caption=plots.sources_caption(sub, lang), legend=cols)
+show.heading(t("cs.h_chart", lang))
+rated = table[table["hourly_rate"].notna()]
+if len(rated):
+    rated = rated.assign(series=rated["setting_name"] + " " + rated["year"].astype(str))
+    show.figures(plots.dot_pages(rated, "position", "hourly_rate", "series", t("cs.chart", lang, area=area_name),
+                                 t("hourly_rate", lang), lang, caption=plots.chart_caption(sub, lang)))
+else:
+    show.md(t("no_data", lang))
+show.table(table, [("position", "col.position"), ("setting_name", "col.setting"), ("year", "col.year"),
+                   ("unit_name", "col.unit"), ("locality_name", "col.locality"),
+                   ("hourly_rate", "col.hourly_rate", "money"), ("median_price", "col.median_price", "money"),
+                   ("rows", "col.rows", "int"), ("decree_id", "col.decree_id", "code")], lang)
+
+# %%
+show.heading(t("sources", lang))
+show.sources(sub[sub["position_key"].isin(positions)] if positions else sub, lang)

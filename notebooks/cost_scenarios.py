@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["report-hide"]
 # # What does care cost? Service-cost scenarios
 #
 # A scenario file (`data/scenarios/*.yaml`) describes a care package: services (by service key or decree
@@ -35,15 +35,20 @@ dataset: str = "data/processed/tariffs.parquet"  # relative paths are taken from
 lang: str = "en"  # kk, ru or en
 
 # %%
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_lang, as_path
+
+scenario, dataset = as_path(scenario), as_path(dataset)
+lang = as_lang(lang)
+
+# %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
-
-from kztariffs import plots
+from kztariffs import plots, show, views
 from kztariffs.dataset import load_dataset
-from kztariffs.safe import escape_md as md, plain_text_charts
-from kztariffs.scenarios import INDICATIVE, display_money, run_scenario, staff_summary, money
+from kztariffs.i18n import money, number, t
+from kztariffs.safe import escape_md as md, md_code, plain_text_charts
+from kztariffs.scenarios import run_scenario, staff_summary
 from kztariffs.vocab import label
 
 plain_text_charts()  # texts from decrees and scenario files are drawn as written ($ is no math)
@@ -54,104 +59,102 @@ df = load_dataset(dataset)
 res = run_scenario(scenario, overrides, df=df, norms_path=Path(dataset).parent / "staffing_norms.csv")
 scn = res.scenario
 used = df[df["decree_id"].isin(res.lines["decree_id"].dropna().unique())]
-caption = plots.sources_caption(used, lang) + f". Scenario: {scenario}."
+caption = plots.chart_caption(used, lang)
+area = lambda k: label("area", k, lang)  # noqa: E731
+show.title(t("sc.title", lang, name=scn.name), lang, t("sc.intro", lang))
 for w in res.warnings:
-    print("warning:", w)
-display(Markdown(f"### {md(scn.title or scn.name)}\n\n{md(scn.rationale or '')}\n\n"
-                 f"Setting **{md(label('setting', scn.setting, lang))}**, tariffs of **{md(scn.year)}**, "
-                 f"**{md(scn.recipients)}** recipients; regions: "
-                 + ", ".join(f"{md(label('area', r, lang))} ({md(scn.locality[r])})" for r in scn.regions)
-                 + f"; indexation: {md(scn.indexation_text)}; horizon {md(scn.horizon_years)} year(s)."))
-
-# %% [markdown]
-# ## Cost per recipient and for N recipients, by region (tenge)
+    show.md(f"**{t('sc.warning', lang)}** {md(w)}")
+show.md(t("sc.summary", lang, file=md_code(Path(str(scenario)).name),
+          setting=md(label("setting", scn.setting, lang)), year=scn.year, recipients=number(scn.recipients, lang),
+          regions=", ".join(f"{md(area(r))} ({md(views.coded('locality', scn.locality[r], lang))})" for r in scn.regions),
+          indexation=md(views.indexation(scn, lang)), horizon=number(scn.horizon_years, lang)))
+if lang == "en":  # the scenario file's own texts are in the language it was written in
+    show.details(t("sc.rationale", lang), " — ".join(x for x in (scn.title, scn.rationale) if x))
+else:
+    show.md(t("sc.file_texts", lang))
 
 # %%
-regions = display_money(res.regions)
-regions["region"] = regions["region"].map(lambda k: label("area", k, lang))
-display(regions[["region", "locality", "decree_id", "monthly_per_recipient", "yearly_per_recipient",
-                 "monthly_total", "yearly_total", "monthly_per_recipient_diff_vs_base", "missing", "missing_items"]])
+show.heading(t("sc.h_regions", lang))
+regions = res.regions.assign(region_name=res.regions["region"].map(area),
+                             locality_name=res.regions["locality"].map(lambda k: views.coded("locality", k, lang)))
+complete = regions[regions["complete"]]
+if len(complete):
+    show.figures(plots.dot_pages(complete.assign(what=t("sc.per_recipient_month", lang)), "region_name",
+                                 "monthly_per_recipient", None, t("sc.chart_regions", lang, year=scn.year),
+                                 t("sc.per_recipient_month", lang), lang, caption=caption,
+                                 reference=float(complete["monthly_per_recipient"].iloc[0]) if len(complete) > 1 else None,
+                                 reference_label=area(scn.base_region) if len(complete) > 1 else ""))
+show.table(regions, [("region_name", "col.region"), ("locality_name", "col.locality"), ("decree_id", "col.decree_id", "code"),
+                     ("monthly_per_recipient", "col.monthly_per_recipient", "money"),
+                     ("yearly_per_recipient", "col.yearly_per_recipient", "money"),
+                     ("monthly_total", "col.monthly_total", "money"), ("yearly_total", "col.yearly_total", "money"),
+                     ("monthly_per_recipient_diff_vs_base", "col.diff_base", "money"),
+                     ("missing", "col.missing", "int"), ("missing_items", "col.missing_items")], lang,
+           caption=t("sc.recipients_note", lang, n=number(scn.recipients, lang)))
 if not res.missing.empty:
-    display(Markdown("**Services not priced in a region** (reported, not counted as 0):"))
-    display(res.missing)
+    show.md(t("sc.missing", lang))
+    show.table(res.missing.assign(region=res.missing["region"].map(area),
+                                  position=res.missing["position_key"].map(lambda k: label("position", k, lang))),
+               [("region", "col.region"), ("item", "col.item", "int"), ("label", "col.label"),
+                ("position", "col.position"), ("decree_id", "col.decree_id", "code")], lang)
 
 # %%
-complete = res.regions[res.regions["complete"]]
-fig, ax = plt.subplots(figsize=(8, 0.6 * max(len(complete), 1) + 1.6))
-names = [label("area", r, lang) for r in complete["region"]]
-values = [float(money(v)) for v in complete["monthly_per_recipient"]]
-ax.barh(names, values)
-for y, v in enumerate(values):
-    ax.text(v, y, f" {v:,.2f}".replace(",", "\u202f"), va="center", fontsize=8)
-ax.invert_yaxis()
-ax.set_xlabel("Cost per recipient a month, tenge")
-ax.set_title(f"{scn.name}: the package priced with each region's {scn.year} tariffs")
-incomplete = res.regions[~res.regions["complete"]]["region"].tolist()
-note = f" Not shown (a service is not priced there): {', '.join(incomplete)}." if incomplete else ""
-fig.text(0.01, 0.005, plots.wrap(caption + note, 150), fontsize=6, va="bottom", color="#555")
-fig.tight_layout(rect=(0, 0.1, 1, 1))
-
-# %% [markdown]
-# ## The package line by line
+show.heading(t("sc.h_lines", lang))
+lines = res.lines.assign(region=res.lines["region"].map(area), service=views.line_services(res.lines, df, lang),
+                         position=res.lines["position_key"].map(lambda k: label("position", k, lang)),
+                         unit_name=res.lines["unit"].map(lambda k: views.coded("unit", k, lang)),
+                         how_often=res.lines["frequency"].map(lambda f: views.frequency(f, lang)),
+                         status_name=res.lines["status"].map(lambda k: views.coded("status", k, lang)))
+show.table(lines, [("item", "col.item", "int")] + ([("label", "col.label")] if lang == "en" else [])
+           + [("service", "col.service"), ("region", "col.region"),
+                   ("decree_id", "col.decree_id", "code"), ("row", "col.row", "int"), ("position", "col.position"),
+                   ("unit_name", "col.unit"), ("price_kzt", "col.price", "money"), ("how_often", "col.frequency"),
+                   ("quantity_per_month", "col.quantity_per_month", "number"),
+                   ("monthly_per_recipient", "col.monthly_per_recipient", "money"), ("status_name", "col.status")], lang)
 
 # %%
-lines = display_money(res.lines)
-display(lines[["item", "label", "region", "decree_id", "row", "position_key", "unit", "price_kzt", "frequency",
-               "quantity_per_month", "monthly_per_recipient", "status", "note"]])
-
-# %% [markdown]
-# ## By category and by position (cost per recipient a month, tenge)
-
-# %%
-cat = res.categories.copy()
-cat["category"] = cat["category"].map(lambda k: label("category", k, lang))
-cat_m = display_money(cat)
-wide = cat_m.pivot(index="category", columns="region", values="monthly_per_recipient").reset_index()
-display(wide)
-fig = plots.barh(wide, "category", list(scn.regions), f"{scn.name}: cost per recipient a month by category",
-                 "Cost per recipient a month, tenge", caption=caption,
-                 legend=[label("area", r, lang) for r in scn.regions])
+show.heading(t("sc.h_split", lang))
+cat = res.categories.assign(category_name=res.categories["category"].map(lambda k: label("category", k, lang)),
+                            region_name=res.categories["region"].map(area))
+if len(cat):
+    show.figures(plots.dot_pages(cat, "category_name", "monthly_per_recipient",
+                                 "region_name" if len(scn.regions) > 1 else None, t("sc.chart_categories", lang),
+                                 t("sc.per_recipient_month", lang), lang, caption=caption))
+show.table(cat, [("category_name", "col.category"), ("region_name", "col.region"), ("services", "col.services", "int"),
+                 ("monthly_per_recipient", "col.monthly_per_recipient", "money")], lang)
+pos = res.positions.assign(position=res.positions["position_key"].map(lambda k: label("position", k, lang)),
+                           region_name=res.positions["region"].map(area))
+show.table(pos, [("position", "col.position"), ("region_name", "col.region"), ("services", "col.services", "int"),
+                 ("monthly_per_recipient", "col.monthly_per_recipient", "money")], lang)
 
 # %%
-pos = display_money(res.positions)
-pos["position"] = pos["position_key"].map(lambda k: label("position", k, lang))
-display(pos.pivot(index="position", columns="region", values="monthly_per_recipient").reset_index())
-
-# %% [markdown]
-# ## Over the horizon, with the indexation (tenge)
-
-# %%
+show.heading(t("sc.h_horizon", lang))
 if res.horizon is not None:
-    hz = display_money(res.horizon)
-    display(hz[["region", "year", "monthly_per_recipient", "yearly_per_recipient", "yearly_total",
-                "cumulative_total", "note"]])
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    for region, g in res.horizon.groupby("region", sort=False):
-        g = g[g["yearly_total"].map(lambda v: v is not None)]
-        ax.plot(g["year"], [float(money(v)) for v in g["yearly_total"]], marker="o", label=label("area", region, lang))
-    ax.set_xticks(sorted(res.horizon["year"].unique()))
-    ax.set_ylabel(f"Yearly cost for {scn.recipients} recipients, tenge")
-    ax.set_title(f"{scn.name}: {scn.indexation_text}")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.text(0.01, 0.005, plots.wrap(caption, 150), fontsize=6, va="bottom", color="#555")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-
-# %% [markdown]
-# ## Staff view — INDICATIVE
-#
-# Minimum staffing norms of stationary organizations (Labour Minister order No. 308 of 11.08.2022, annex 1,
-# since repealed) for the scenario's `staff.recipients`, times hours per staff unit a year, times the
-# hourly rates the tariffs imply. It is an order of magnitude, not a budget: positions outside the position
-# vocabulary, without an implied rate, or with a norm in words are listed without cost.
+    hz = res.horizon.assign(region_name=res.horizon["region"].map(area),
+                            note_text=res.horizon["note"].map(lambda s: t("sc.incomplete", lang) if s else ""))
+    show.figure(plots.line_chart(hz, "year", "yearly_total", "region_name",
+                                 t("sc.chart_horizon", lang, indexation=views.indexation(scn, lang)),
+                                 t("sc.yearly_for", lang, n=number(scn.recipients, lang)), lang, caption=caption))
+    show.table(hz, [("region_name", "col.region"), ("year", "col.year"),
+                    ("monthly_per_recipient", "col.monthly_per_recipient", "money"),
+                    ("yearly_per_recipient", "col.yearly_per_recipient", "money"), ("yearly_total", "col.yearly_total", "money"),
+                    ("cumulative_total", "col.cumulative_total", "money"), ("note_text", "col.note")], lang)
 
 # %%
+show.heading(t("sc.h_staff", lang))
+show.md(t("sc.staff_intro", lang))
 if res.staff is not None and not res.staff.empty:
     tot = staff_summary(res.staff)
-    display(Markdown(f"**{md(INDICATIVE)}**: {tot['positions_costed']} of {tot['positions']} positions costed, "
-                     f"{md(money(tot['staff_units_costed']))} staff units, indicative yearly cost "
-                     f"{md(plots.money(money(tot['yearly_cost_indicative_costed'])))} tenge (costed positions only)."))
-    display(display_money(res.staff)[["label", "category", "position", "position_key", "bracket", "staff_units",
-                                      "hourly_rate", "yearly_cost_indicative", "note"]])
+    show.md(t("sc.staff_summary", lang, costed=number(tot["positions_costed"], lang), positions=number(tot["positions"], lang),
+              units=number(tot["staff_units_costed"], lang, decimals=2), cost=money(tot["yearly_cost_indicative_costed"], lang)))
+    staff = res.staff.assign(note_text=[views.staff_note(r, scn, lang) for r in res.staff.to_dict("records")])
+    show.table(staff, [("section", "col.section"), ("position", "col.position_in_order"), ("bracket", "col.bracket"),
+                       ("rule_text", "col.rule_text"), ("staff_units", "col.staff_units", "number"),
+                       ("hourly_rate", "col.hourly_rate", "money"),
+                       ("yearly_cost_indicative", "col.yearly_cost_indicative", "money"), ("note_text", "col.note")], lang)
 else:
-    print("No staff view in this scenario (add a `staff:` block to the scenario file).")
+    show.md(t("sc.no_staff", lang))
+
+# %%
+show.heading(t("sources", lang))
+show.sources(used, lang)

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["report-hide"]
 # # Explore the tariffs
 #
 # Pick an area, a setting, a year, a category and a position: the table and the chart below
@@ -30,31 +30,39 @@ position: str = None  # position key; all when None
 lang: str = "en"  # kk, ru or en
 
 # %%
-import ipywidgets as w
-import matplotlib.pyplot as plt
-from IPython.display import Markdown, clear_output, display
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_int, as_lang, as_path
 
-from kztariffs import plots
-from kztariffs.compare import decimal_median
+year = as_int(year, "year")
+dataset, lang = as_path(dataset), as_lang(lang)
+
+# %%
+import ipywidgets as w
+from IPython.display import clear_output, display
+
+from kztariffs import plots, show, views
 from kztariffs.dataset import load_dataset
-from kztariffs.safe import escape_md as md, plain_text_charts
+from kztariffs.i18n import t
+from kztariffs.safe import plain_text_charts
 from kztariffs.vocab import label
 
 plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
 df = load_dataset(dataset)
+show.title(t("ex.title", lang), lang, t("ex.intro", lang))
 
 
 def options(column, kind=None):
     keys = sorted(k for k in df[column].dropna().unique())
-    return [("(all)", None)] + [(label(kind, k, lang) if kind else str(k), k) for k in keys]
+    return [(t("ex.all", lang), None)] + [(label(kind, k, lang) if kind else str(k), k) for k in keys]
 
 
 controls = {
-    "area": w.Dropdown(options=options("area", "area"), value=area, description="Area"),
-    "setting": w.Dropdown(options=options("setting", "setting"), value=setting, description="Setting"),
-    "year": w.Dropdown(options=options("year"), value=year, description="Year"),
-    "category": w.Dropdown(options=options("category", "category"), value=category, description="Category"),
-    "position": w.Dropdown(options=options("position_key", "position"), value=position, description="Position"),
+    "area": w.Dropdown(options=options("area", "area"), value=area, description=t("col.area", lang)),
+    "setting": w.Dropdown(options=options("setting", "setting"), value=setting, description=t("col.setting", lang)),
+    "year": w.Dropdown(options=options("year"), value=year, description=t("col.year", lang)),
+    "category": w.Dropdown(options=options("category", "category"), value=category, description=t("col.category", lang)),
+    "position": w.Dropdown(options=options("position_key", "position"), value=position,
+                           description=t("col.position", lang)),
 }
 out = w.Output()
 
@@ -71,20 +79,16 @@ def view(**chosen):
 def render(sel):
     """Table and chart of a selection (display is plain output: it works headless too)."""
     if sel.empty:
-        display(Markdown(md(plots.t("no_data", lang))))
+        show.md(t("no_data", lang))
         return
-    table = sel.assign(area_name=sel["area"].map(lambda k: label("area", k, lang)),
-                       category_name=sel["category"].map(lambda k: label("category", k, lang)),
-                       position_name=sel["position_key"].map(lambda k: label("position", k, lang)),
-                       price=sel["price_kzt"].map(plots.money))
-    display(table[["area_name", "decree_number", "row", "service_no", "category_name", "position_name",
-                   "locality", "price", "service_text"]].head(200))
-    top = (sel.assign(label_=sel["area"].map(lambda k: label("area", k, lang)) + " · "
-                      + sel["position_key"].map(lambda k: label("position", k, lang)))
-           .groupby("label_")["price_kzt"].agg(decimal_median).sort_values().reset_index())
-    plots.barh(top, "label_", ["price_kzt"], plots.t("median_tariff", lang),
-               plots.t("price", lang), caption=plots.sources_caption(sel, lang))
-    plt.show()
+    show.figures(plots.dot_pages(views.median_tariffs(sel, lang), "label", "median", None,
+                                 t("median_tariff", lang), t("price", lang), lang,
+                                 caption=plots.chart_caption(sel, lang)))
+    show.table(views.tariffs_view(sel, lang),
+               [("area_name", "col.area"), ("decree_number", "col.decree_number"), ("row", "col.row", "int"),
+                ("service_no", "col.service_no"), ("category_name", "col.category"), ("position_name", "col.position"),
+                ("locality_name", "col.locality"), ("price_kzt", "col.price", "money"), ("service", "col.service")], lang)
+    show.sources(sel, lang)
 
 
 def redraw(change):
@@ -96,11 +100,9 @@ def redraw(change):
 
 for c in controls.values():
     c.observe(redraw, names="value")
-display(Markdown("**Your selection** (open in JupyterLab and pick: the view appears under the controls)"),
-        w.HBox(list(controls.values())[:3]), w.HBox(list(controls.values())[3:]), out)
-
-# %% [markdown]
-# ## The view for the notebook's parameters
+show.md(t("ex.controls", lang))
+display(w.HBox(list(controls.values())[:3]), w.HBox(list(controls.values())[3:]), out)
 
 # %%
+show.heading(t("ex.h_view", lang))
 render(view(area=area, setting=setting, year=year, category=category, position=position))

@@ -13,12 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Policy brief
-#
-# One setting and year: key figures, areas side by side, rows worth a second look, and what a care
-# package costs. The same brief is written to PDF by `kztariffs report` (or by setting `pdf` below).
-
 # %% tags=["parameters"]
 setting: str = "home"
 year: int = 2026
@@ -28,6 +22,17 @@ pdf: str = None  # path of a PDF to write, or None
 lang: str = "en"  # kk, ru or en
 
 # %%
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_int, as_lang, as_path
+
+year = as_int(year, "year")
+scenarios_dir, pdf = as_path(scenarios_dir), as_path(pdf)
+dataset, lang = as_path(dataset), as_lang(lang)
+
+# %%
+# Policy brief of one setting and year: key figures, areas side by side, rows worth a second look and
+# what a care package costs (kztariffs/brief.py; texts from messages/brief.yaml). The same brief is
+# written to PDF by `kztariffs report` (or by setting `pdf` above).
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -37,7 +42,7 @@ from kztariffs.dataset import load_dataset
 from kztariffs.safe import plain_text_charts
 
 plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
-df = load_dataset(dataset)
+df = load_dataset(dataset)  # with load_dataset's filters: load_dataset(dataset, setting=setting, year=year)
 brief = build_brief(df, setting, int(year), sorted(Path(scenarios_dir).glob("*.yaml")), lang)
 plt.close("all")
 show(brief)

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["report-hide"]
 # # Positions by implied hourly rate
 #
 # Each decree's prices are a position's hourly rate times a share of an hour; the rate each
@@ -27,11 +27,17 @@ year: int = None  # e.g. 2026; all years when None
 lang: str = "en"  # kk, ru or en
 
 # %%
-from IPython.display import display
+# parameters as JupyterLab, papermill -p/-y or kztariffs run give them (kztariffs/nbparams.py)
+from kztariffs.nbparams import as_int, as_lang, as_path
 
-from kztariffs import plots
+year = as_int(year, "year")
+dataset, lang = as_path(dataset), as_lang(lang)
+
+# %%
+from kztariffs import plots, show, views
 from kztariffs.compare import position_rates
 from kztariffs.dataset import load_dataset
+from kztariffs.i18n import t
 from kztariffs.safe import plain_text_charts
 from kztariffs.vocab import label
 
@@ -41,18 +47,29 @@ if setting is not None:
     df = df[df["setting"] == setting]
 if year is not None:
     df = df[df["year"] == int(year)]
-rates = position_rates(df)
-rates = rates[rates["hourly_rate"].notna()]
-rates = rates.assign(position=rates["position_key"].map(lambda k: label("position", k, lang)),
-                     area_name=rates["area"].map(lambda k: label("area", k, lang)),
-                     setting_name=rates["setting"].map(lambda k: label("setting", k, lang)))
-table = rates.pivot_table(index="position", columns=["area_name", "setting_name", "year"], values="hourly_rate",
-                          aggfunc="first")
-display(table.map(plots.money))
+scope = ", ".join(x for x in (label("setting", setting, lang) if setting else "", str(year) if year else "") if x)
+show.title(t("pr.title", lang) + (f": {scope}" if scope else ""), lang, t("pr.intro", lang))
+rates = views.rates_long(position_rates(df), lang, reference="median")
 
 # %%
-for (area, setting_name, yr), g in rates.groupby(["area_name", "setting_name", "year"]):
-    g = g.sort_values("hourly_rate")
-    plots.barh(g, "position", ["hourly_rate"], f"{area}, {setting_name} {yr}", plots.t("hourly_rate", lang),
-               caption=plots.sources_caption(df[(df["area"] == g["area"].iloc[0]) & (df["setting"] == g["setting"].iloc[0])
-                                                & (df["year"] == yr)], lang))
+for (s_name, yr), g in rates.groupby(["setting", "year"], sort=False):
+    where = f"{s_name}, {yr}"
+    show.heading(where)
+    used = df[df["decree_id"].isin(g["decree_id"])]
+    show.figures(views.rate_charts(g, t("pr.chart", lang, where=where), lang, plots.chart_caption(used, lang),
+                                   reference="median"))
+if rates.empty:
+    show.md(t("no_data", lang))
+
+# %%
+show.heading(t("pr.h_table", lang))
+show.md(t("pr.table_note", lang))
+show.table(rates, [("position", "col.position"), ("setting", "col.setting"), ("year", "col.year"),
+                   ("area", "col.area"), ("locality", "col.locality"), ("hourly_rate", "col.hourly_rate", "money"),
+                   ("ref_rate", "col.median_rate", "money"), ("pct", "col.pct_median", "percent"),
+                   ("rows", "col.rows", "int"), ("rows_fitting", "col.rows_fitting", "int"),
+                   ("decree_id", "col.decree_id", "code")], lang)
+
+# %%
+show.heading(t("sources", lang))
+show.sources(df, lang)

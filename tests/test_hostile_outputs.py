@@ -126,14 +126,15 @@ def test_payloads_survive_parsing_as_data(hostile):
 @pytest.fixture(scope="module")
 def hostile_reports(hostile):
     """``make_reports`` with the real notebooks for the reports that show the payloads (five of
-    them: two audits, the comparison, the positions' rates and the brief), the index and the PDF."""
+    them: the audit of West Kazakhstan's home-care decrees (Bokey Orda's and the one of the unknown body
+    on one page), the comparison, the positions' rates and the brief), the index and the PDF."""
     from kztariffs.report import make_reports, plan
 
     proj, df, _, decrees = hostile
     wanted = {"compare_regions__home_2026", "policy_brief__home_2026", "positions_rates",
-              "audit_decree__bokey_orda_akimat_2025-12-24_167"}
-    jobs = [j for j in plan(df, []) if j.out_name in wanted or j.out_name.startswith("audit_decree__unknown_")]
-    assert len(jobs) == 5
+              "audit_decree__home_2026_west_kazakhstan"}
+    jobs = [j for j in plan(df, []) if j.out_name in wanted]
+    assert len(jobs) == 4
     old = os.getcwd()
     os.chdir(proj)
     try:
@@ -174,9 +175,8 @@ def test_every_html_output_shows_payloads_as_text_only(hostile_reports):
     # ... and the payloads are shown, as text, where the data are shown
     index = seen["index.html"]
     assert BODY in index and MATH in index
-    unknown = next(n for n in seen if n.startswith("audit_decree__unknown_"))
-    assert BODY in seen[unknown]
-    assert TD in seen["audit_decree__bokey_orda_akimat_2025-12-24_167.html"]
+    audits = seen["audit_decree__home_2026_west_kazakhstan.html"]  # the unknown body's decree and Bokey Orda's
+    assert BODY in audits and TD in audits
     assert BODY in seen["compare_regions__home_2026.html"]  # the sources caption (Markdown)
     assert BODY in seen["policy_brief__home_2026.html"] and MATH in seen["policy_brief__home_2026.html"]
 
@@ -492,7 +492,9 @@ def test_outputs_of_kztariffs_run_are_kept_and_listed(reporter):
     assert {"explore__area-oral.html", "explore__area-oral.ipynb", "mine"} <= names
     assert (current / "mine" / "x.html").read_text(encoding="utf-8") == "x"
     index = (current / "index.html").read_text(encoding="utf-8")
-    assert "Other notebooks" in index and "href='explore__area-oral.html'" in index
+    from kztariffs.i18n import LANGS, t
+
+    assert any(t("idx.others", lang) in index for lang in LANGS) and "href='explore__area-oral.html'" in index
     assert len(reporter.notes) == 1 and "\n" not in reporter.notes[0]
     assert "kept 3 file(s) that `kztariffs run` wrote" in reporter.notes[0]
     # kept again by the next run (they are not the report's own files)

@@ -66,3 +66,58 @@ def test_run_cli_unknown_parameter_and_notebook(project):
     proc = subprocess.run([sys.executable, "-m", "kztariffs.cli", "run", "nope"], cwd=project,
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 1 and "no such notebook" in proc.stderr
+
+
+def _many_areas(project, n: int):
+    """A dataset of ``n`` areas (KATO keys) in one setting and year: copies of Oral's home-care decree
+    with prices scaled per area."""
+    from decimal import Decimal
+
+    from kztariffs import vocab
+    from kztariffs.dataset import load_dataset, write_table
+
+    target = project / "data" / f"many_{n}" / "tariffs.parquet"
+    if target.exists():
+        return target
+    df = load_dataset(project / "data" / "processed" / "tariffs.parquet")
+    oral = df[df["decree_id"] == "oral_akimat_2025-12-18_2999"]
+    parts = []
+    for i, key in enumerate(a["key"] for a in vocab.areas()[:n]):
+        c = oral.copy()
+        k = Decimal(1000 + 3 * i) / 1000
+        c["area"], c["decree_id"], c["authority_key"] = key, f"{key}_akimat_2025-12-18_{i}", f"{key}_akimat"
+        c["price_kzt"] = [(p * k).quantize(Decimal("0.01")) for p in c["price_kzt"]]
+        parts.append(c)
+    import pandas as pd
+
+    target.parent.mkdir(parents=True)
+    write_table(pd.concat(parts, ignore_index=True), target)
+    return target
+
+
+@pytest.mark.parametrize("name,n", [("compare_regions", 40), ("positions_rates", 40), ("compare_regions", 220)])
+def test_many_areas_stay_readable(project, monkeypatch, name, n):
+    """40 or 220 areas in one setting and year: every chart holds at most plots.MAX_ROWS rows (pages),
+    every table is complete, no warning reaches the page."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from kztariffs import plots
+    from kztariffs.notebooks import run
+
+    monkeypatch.chdir(project)
+    data = _many_areas(project, n)
+    _, html = run(name, {"dataset": str(data), "lang": "en"}, out_dir=project / "many", out_name=f"{name}__{n}")
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text()
+    assert "Warning" not in text and "Traceback" not in text
+    alts = [img.get("alt", "") for img in soup.find_all("img")]
+    rows = [int(m) for a in alts for m in re.findall(r"Rows: (\d+)", a)]
+    assert rows and len(rows) == len(alts) and max(rows) <= plots.MAX_ROWS, rows
+    assert (sum(1 for a in alts if "page 1 of" in a) >= 1) == (n > plots.MAX_ROWS)  # split into pages
+    body_rows = sum(len(t.find_all("tr")) - 1 for t in soup.find_all("table"))
+    if name == "compare_regions":
+        assert body_rows >= (n - 1) * 76  # every area's price of every linked service
+    else:
+        assert body_rows >= n * 2  # every area's rate of both positions
