@@ -5,13 +5,14 @@ and year of one region: ``report.audit_groups``), in Kazakh, Russian or English
 Tables are built here as frames whose headers and cells are already texts in the report's language
 (names, not keys), and shown complete as static HTML without an index column, every cell escaped
 (``brief.frame_html``); figures carry alt text. A page of several decrees starts with a list of them linking to each
-decree's section (in-page anchors: no script). Reasons and suggestions are shown complete (they come
-from ``audit.audit_decree``, in English for now)."""
+decree's section (in-page anchors: no script). Reasons and suggestions are shown complete, written in
+the page's language from the audit's message keys and values (``audit_text``, ``messages/audit_reasons.yaml``),
+positions by name and money by locale."""
 from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n
+from . import audit_text, i18n
 from .audit import audit_decree, decree_rates
 from .i18n import t
 from .safe import escape_html, escape_md, md_code
@@ -103,9 +104,9 @@ def _row_table(audit: pd.DataFrame, lang: str, minutes: bool = True) -> pd.DataF
     if minutes:
         cols[t("audit_col_rate", lang)] = [i18n.money(v, lang) for v in audit["hourly_rate"]]
         cols[t("audit_col_minutes", lang)] = [i18n.number(v, lang, 1) for v in audit["minutes"]]
-    cols[t("audit_col_reason", lang)] = [v or "" for v in audit["reason"]]
+    cols[t("audit_col_reason", lang)] = [audit_text.render(v, lang) for v in audit["reason_values"]]
     if minutes:
-        cols[t("audit_col_suggestion", lang)] = [v or "" for v in audit["suggestion"]]
+        cols[t("audit_col_suggestion", lang)] = [audit_text.render(v, lang) for v in audit["suggestion_values"]]
     out = pd.DataFrame(cols)
     if audit["annex"].nunique() > 1:
         out.insert(0, t("audit_col_annex", lang), [_int(v) for v in audit["annex"]])
@@ -171,8 +172,7 @@ def show_page(df: pd.DataFrame, ids: list[str], dataset: str, lang: str) -> None
     lang = i18n.check_lang(lang)
     decrees = select(df, ids, dataset)
     audits = [audit_decree(rows) for _, rows in decrees]
-    intro = t("audit_intro", lang) + ("" if lang == "en" else " " + t("audit_reasons_lang", lang))
-    title(page_title(decrees, lang), lang, intro=intro)
+    title(page_title(decrees, lang), lang, intro=t("audit_intro", lang))
     if len(decrees) > 1:
         display(HTML(contents_html(decrees, audits, lang)))
     for i, ((decree_id, rows), audit) in enumerate(zip(decrees, audits)):

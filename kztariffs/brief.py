@@ -14,14 +14,13 @@ escaped for each output (``safe``): Markdown and HTML in the notebook, reportlab
 and the charts draw ``$`` as a dollar sign, never as the start of math."""
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from . import i18n
+from . import audit_text, i18n
 from .audit import audit_decree
 from .brief_charts import SMALL, diff_charts, rate_charts
 from .compare import compare_areas, decimal_median, ordered_areas, position_rates
@@ -73,9 +72,7 @@ def _pct(v, lang: str) -> str:
 def area_differences(df: pd.DataFrame, setting: str, year: int, areas: list[str]) -> pd.DataFrame:
     """Per area but the first: the services it prices together with the first area, and the median,
     smallest and largest % difference of its tariffs from the first area's (exact Decimals)."""
-    with warnings.catch_warnings():  # pandas warns about the wide frame of a national round
-        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
-        table = compare_areas(df, setting, int(year), areas) if len(areas) > 1 else pd.DataFrame()
+    table = compare_areas(df, setting, int(year), areas) if len(areas) > 1 else pd.DataFrame()
     rows = []
     for a in areas[1:]:
         vals = _values(table[f"pct_{a}"]) if f"pct_{a}" in table else []
@@ -196,7 +193,8 @@ def _audit_section(sub, names, lang) -> Section:
                 t("brief_col_row", lang): str(r.row),
                 t("brief_col_position", lang): label("position", r.position_key, lang) or str(r.position),
                 t("brief_col_price", lang): i18n.money(r.price_kzt, lang),
-                t("brief_col_finding", lang): r.reason, t("brief_col_suggestion", lang): r.suggestion})
+                t("brief_col_finding", lang): audit_text.reason(r, lang),
+                t("brief_col_suggestion", lang): audit_text.suggestion(r, lang)})
     if many:
         findings.append(t("brief_audit_summary", lang, flagged_decrees=i18n.number(n_flagged_decrees, lang),
                           decrees=i18n.number(len(decrees), lang), flagged=i18n.number(len(flagged_rows), lang)))

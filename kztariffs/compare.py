@@ -81,40 +81,69 @@ def compare_areas(df: pd.DataFrame, setting: str, year: int, areas: list[str] | 
         areas = sorted(a for a in sub["area"].dropna().unique())
     if positions is not None:
         sub = sub[sub["position_key"].isin(positions)]
-    merged: pd.DataFrame | None = None
-    for area in areas:
-        a = sub[sub["area"] == area]
-        if not a.empty:
-            a = _pick_locality(a[a["decree_id"] == _latest_decree(a)], locality)
-        part = pd.DataFrame({
-            "service_key": a["service_key"].values, "category": a["category"].values,
-            "position_key": a["position_key"].values, f"decree_{area}": a["decree_id"].values,
-            f"annex_{area}": pd.array(_annex(a).tolist(), dtype="Int64"),
-            f"row_{area}": pd.array(a["row"].tolist(), dtype="Int64"), f"locality_{area}": a["locality"].values,
-            f"service_text_{area}": a["service_text"].values, f"price_{area}": a["price_kzt"].values,
-        }).drop_duplicates(["service_key", "position_key"])
-        if merged is None:
-            merged = part
-        else:
-            merged = merged.merge(part, on=["service_key", "position_key"], how="outer", suffixes=("", "_dup"))
-            merged["category"] = merged["category"].where(merged["category"].notna(), merged.pop("category_dup"))
-    if merged is None or merged.empty:
+    parts = [_area_part(sub, area, locality) for area in areas]
+    wide = _outer_join(parts)
+    if wide is None or wide.empty:
         cols = ["service_key", "category", "position_key"]
         return pd.DataFrame(columns=cols)
-    price_cols = [f"price_{a}" for a in areas]
-    for c in price_cols:
-        merged[c] = merged[c].astype(object).where(merged[c].notna(), None)
+    prices = {a: wide[f"price_{a}"].astype(object).where(wide[f"price_{a}"].notna(), None) for a in areas}
     if linked_only and len(areas) > 1:
-        merged = merged[merged[price_cols].notna().sum(axis=1) >= 2]
+        keep = pd.concat(prices, axis=1).notna().sum(axis=1) >= 2
+        wide, prices = wide[keep], {a: p[keep] for a, p in prices.items()}
     base = areas[0]
+    cols = {c: wide[c] for c in wide.columns}  # every column at once: one frame, not one insert per column
     for a in areas[1:]:
-        merged[f"diff_{a}"] = [None if (x is None or b is None) else _q(Decimal(x) - Decimal(b))
-                               for x, b in zip(merged[f"price_{a}"], merged[f"price_{base}"])]
-        merged[f"pct_{a}"] = [pct_change(x, b) for x, b in zip(merged[f"price_{a}"], merged[f"price_{base}"])]
-    for c in price_cols:
-        merged[c] = merged[c].map(_q)
+        cols[f"diff_{a}"] = [None if (x is None or b is None) else _q(Decimal(x) - Decimal(b))
+                             for x, b in zip(prices[a], prices[base])]
+        cols[f"pct_{a}"] = [pct_change(x, b) for x, b in zip(prices[a], prices[base])]
+    for a in areas:
+        cols[f"price_{a}"] = prices[a].map(_q)
+    out = pd.DataFrame(cols, index=wide.index)
     sort_cols = [c for a in areas for c in (f"annex_{a}", f"row_{a}")]
-    return merged.sort_values(sort_cols, na_position="last").reset_index(drop=True)
+    return out.sort_values(sort_cols, na_position="last").reset_index(drop=True)
+
+
+_KEYS = ["service_key", "position_key"]
+
+
+def _area_part(sub: pd.DataFrame, area: str, locality: str | None) -> pd.DataFrame:
+    """One area's rows of the comparison: its latest decree, one locality, one row per service and position."""
+    a = sub[sub["area"] == area]
+    if not a.empty:
+        a = _pick_locality(a[a["decree_id"] == _latest_decree(a)], locality)
+    return pd.DataFrame({
+        "service_key": a["service_key"].values, "category": a["category"].values,
+        "position_key": a["position_key"].values, f"decree_{area}": a["decree_id"].values,
+        f"annex_{area}": pd.array(_annex(a).tolist(), dtype="Int64"),
+        f"row_{area}": pd.array(a["row"].tolist(), dtype="Int64"), f"locality_{area}": a["locality"].values,
+        f"service_text_{area}": a["service_text"].values, f"price_{area}": a["price_kzt"].values,
+    }).drop_duplicates(_KEYS)
+
+
+def _outer_join(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The areas' parts side by side on (service_key, position_key), as successive outer merges would
+    give them (missing keys compare equal, as in a merge; the category is the first area's that has one),
+    but built in one concat: with hundreds of areas, merging and inserting column by column is slow and
+    floods pandas' PerformanceWarning."""
+    if not parts:
+        return None
+    ids: dict[tuple, int] = {}
+    placed = []
+    for p in parts:
+        pos = [ids.setdefault(_key(s, k), len(ids)) for s, k in zip(p["service_key"], p["position_key"])]
+        placed.append(p.set_axis(pd.Index(pos, dtype="int64")))
+    index = pd.RangeIndex(len(ids))
+    keys = pd.concat([p[_KEYS] for p in placed if len(p)] or [placed[0][_KEYS]])
+    keys = keys[~keys.index.duplicated()].reindex(index)
+    category = placed[0]["category"].reindex(index)  # its dtype too, as a merge keeps the left one
+    for p in placed[1:]:
+        category = category.where(category.notna(), p["category"].reindex(index))
+    own = [p.drop(columns=["service_key", "category", "position_key"]).reindex(index) for p in placed]
+    return pd.concat([keys["service_key"], category, keys["position_key"]] + own, axis=1)
+
+
+def _key(service_key, position_key) -> tuple:
+    return tuple(None if pd.isna(v) else v for v in (service_key, position_key))
 
 
 # ---------------------------------------------------------------- rates

@@ -52,15 +52,10 @@ def service_texts(df: pd.DataFrame, lang: str) -> dict[tuple, str]:
 # ------------------------------------------------------------------------------------ areas compared
 
 def compare(df: pd.DataFrame, setting: str, year: int, areas: list[str], positions: list[str] | None = None):
-    """``compare.compare_areas`` without pandas' PerformanceWarning, which its one column per area
-    raises with many areas (the warning would fill the report page)."""
-    import warnings
-
+    """``compare.compare_areas`` for a setting and year given as notebook parameters."""
     from .compare import compare_areas
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
-        return compare_areas(df, setting, int(year), areas, positions)
+    return compare_areas(df, setting, int(year), areas, positions)
 
 
 def services_long(table: pd.DataFrame, areas: list[str], df: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 decree texts in data/raw/ (see also tests/gold/NOTES.md, "Price pattern check")."""
 import copy
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -293,3 +294,89 @@ def test_cli_audit_decree_id_and_unknown_id(tmp_path, seed_dataset):
     err = proc.stderr.strip()
     assert err.startswith(f"error: no_such_decree: no such decree in {ds}") and "\n" not in err
     assert not out2.exists()
+
+
+# ---------------------------------------------------------------- reasons in kk, ru and en
+
+NB = "\u00a0"  # Babel's digit group sign in kk and ru
+
+
+def test_reasons_are_message_keys_with_values(semi):
+    from kztariffs import audit_text
+
+    r = semi.loc[61]
+    assert r.reason_key == "audit_r_not_share" and r.suggestion_key == "audit_s_nearest"
+    assert audit_text.loads(r.reason_values) == [("audit_r_not_share", {
+        "price": "958.50", "minutes": "59.2", "rate": "971.10", "position": "social_work_specialist"})]
+    assert [k for k, _ in audit_text.loads(r.suggestion_values)] == ["audit_s_nearest", "audit_s_looks_like"]
+    # the English columns are the same parts written in English (positions by key, tenge without groups)
+    for row in semi.itertuples():
+        assert audit_text.english(audit_text.loads(row.reason_values)) == row.reason
+        assert audit_text.english(audit_text.loads(row.suggestion_values)) == row.suggestion
+        assert row.reason_key == (audit_text.loads(row.reason_values)[0][0] if row.reason else "")
+    fitting = semi[semi["reason"] == ""]
+    assert len(fitting) > 100 and (fitting["reason_values"] == "[]").all() and (fitting["reason_key"] == "").all()
+
+
+def test_reasons_in_kazakh_and_russian(semi):
+    from kztariffs import audit_text
+
+    r = semi.loc[61]
+    assert audit_text.reason(r, "ru") == ("958,50 — это 59,2 мин по ставке 971,10 должности "
+                                          "«Специалист по социальной работе»; не простая доля часа")
+    assert audit_text.suggestion(r, "ru") == ("971,10 (60 мин); похоже на цену должности «Медицинская сестра»: "
+                                              "958,50 (60 мин по ставке 958,50)")
+    assert audit_text.reason(r, "kk") == ("958,50 — «Әлеуметтік жұмыс жөніндегі маман» лауазымының 971,10 "
+                                          "мөлшерлемесі бойынша 59,2 мин; сағаттың қарапайым үлесі емес")
+    assert "«Медбике» лауазымының бағасына ұқсайды" in audit_text.suggestion(r, "kk")
+    # row 72: 116,18 = 580,90 / 5, at the pediatrician's 1 742,70 (money by locale)
+    r72 = semi.loc[72]
+    assert f"1{NB}742,70" in audit_text.reason(r72, "ru") and "группа из 5 человек?" in audit_text.reason(r72, "ru")
+    assert "5 адамдық топ па?" in audit_text.reason(r72, "kk")
+    assert "1,742.70" in audit_text.reason(r72, "en") and "1742.70" in r72.reason  # the CSV text: no groups
+    # row 14: one row of the music director; locality and "this decree" in the language
+    r14 = semi.loc[14]
+    assert audit_text.reason(r14, "ru").startswith("у должности «Музыкальный руководитель» в этом постановлении "
+                                                   "(тариф: город и село) всего строк: 1")
+    assert audit_text.reason(r14, "kk").startswith("осы қаулыда (тариф: қала мен ауыл) «Музыка жетекшісі»")
+    # no English (no Latin letter at all) in any reason or suggestion in kk and ru
+    for lang in ("kk", "ru"):
+        texts = [f(row, lang) for row in semi.itertuples() for f in (audit_text.reason, audit_text.suggestion)]
+        assert any(texts) and not [x for x in texts if re.search("[A-Za-z]", x)], lang
+
+
+def test_printed_time_reasons_in_every_language():
+    from kztariffs import audit_text
+
+    df = to_frame(_rows([("care_worker", "500.00", "30"), ("care_worker", "1000.00", "60"),
+                         ("care_worker", "333.33", "20"), ("care_worker", "500.00", "20")])
+                  + _rows([("nurse", "319.50", "20")], annex=2))
+    a = audit_decree(df)
+    r = a[(a["annex"] == 1) & (a["row"] == 4)].iloc[0]
+    assert r.reason_key == "audit_r_printed_time" and r.suggestion_key == "audit_s_printed_or_time"
+    assert audit_text.reason(r, "ru") == ("указано 20 мин, но 500,00 — это 30,00 мин по ставке 1\u00a0000,00 "
+                                          "должности «Социальный работник по уходу»; 20 мин по ставке "
+                                          "1\u00a0000,00 стоят 333,33")
+    assert audit_text.suggestion(r, "kk") == ("333,33 (көрсетілген 20 мин үшін) немесе көрсетілген 500,00 бағасы "
+                                              "үшін 30 мин уақыт")
+    # a single row in annex 2: "annex 2" in each language; the rate its printed time implies
+    r = a[a["annex"] == 2].iloc[0]
+    assert r.fits is None and "in this annex 2 (all)" in r.reason
+    assert "в приложении 2 (тариф: город и село)" in audit_text.reason(r, "ru")
+    assert audit_text.reason(r, "kk").startswith("2-қосымшада (тариф: қала мен ауыл) «Медбике»")
+    assert "при указанных 20 мин цена 319,50 соответствует ставке 958,50 в час" in audit_text.reason(r, "ru")
+
+
+def test_audit_view_writes_reasons_in_the_page_language(semi):
+    from kztariffs import audit_view
+    from kztariffs.i18n import t
+
+    audit = semi.reset_index()
+    for lang in ("kk", "ru"):
+        flagged = audit_view.flagged_table(audit, lang)
+        reasons = list(flagged[t("audit_col_reason", lang)])
+        assert len(reasons) == 6 and all(reasons) and not any(re.search("[A-Za-z]", x) for x in reasons)
+        unknown = audit_view.unknown_table(audit, lang)
+        assert all(unknown[t("audit_col_reason", lang)])
+    assert "59,2 мин" in audit_view.flagged_table(audit, "ru")[t("audit_col_reason", "ru")].iloc[
+        list(audit.loc[audit["fits"] == False, "row"]).index(61)]  # noqa: E712
