@@ -38,6 +38,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_national.py  # BENCH_SIZES=300,3000 for a shorter run
 
 clean:
 	rm -rf $(VENV) data/processed data/.processed.gens data/.processed.cache data/.processed.lock reports .reports.gens .reports.lock

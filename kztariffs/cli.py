@@ -99,10 +99,13 @@ def build(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again"),
           keep_going: bool = typer.Option(False, "--keep-going", help="Build from the files that can be read"),
           decisions: Path = typer.Option(DECISIONS, help="Decisions on prices the Kazakh and Russian versions "
-                                                         "print differently (YAML)")):
-    """Read every decree in data/raw and write data/processed/tariffs.{parquet,csv}, rejects.csv."""
+                                                         "print differently (YAML)"),
+          workers: int = typer.Option(None, "--workers", min=1,
+                                      help="Processes that parse and link decrees (default: every core)")):
+    """Read every decree in data/raw and write data/processed/tariffs.{parquet,csv}, the partitioned
+    tariffs/ folder, rejects.csv; unchanged decrees cost nothing (part store beside the folder)."""
     try:
-        build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going, decisions=decisions)
+        build_dataset(raw, out, use_cache=not no_cache, keep_going=keep_going, decisions=decisions, workers=workers)
     except KeyboardInterrupt:
         interrupted()
 
@@ -121,9 +124,10 @@ def _count_lines(path: Path) -> int:
 
 
 def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool = False,
-                  decisions: Path = None, excel: bool = False):
+                  decisions: Path = None, excel: bool = False, workers: int | None = None):
     """Build into ``out`` (one generation: dataset, rejects, reference tables and, with ``excel``,
-    tariffs.xlsx) with a progress bar; errors are one line."""
+    tariffs.xlsx) with a progress bar; errors are one line. Returns the dataset frame with ``excel``
+    (what ``kztariffs report`` analyses), else the ``builder.BuildResult`` (nothing loaded)."""
     from .dataset import build as build_, decree_files
     from .reference import build_reference_tables
 
@@ -133,7 +137,10 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
         task = progress.add_task("reading decrees", total=len(decree_files(raw)))
 
         def step(path):
-            progress.update(task, description=f"reading {path.name}", advance=1)
+            if isinstance(path, str):  # a step after reading: "linking 3000 decrees"
+                progress.update(task, description=path)
+            else:
+                progress.update(task, description=f"reading {path.name}", advance=1)
 
         ref_dir = raw / "reference"
 
@@ -146,17 +153,24 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
                 from .excel import write_excel
                 from .safe import restore_frame
 
-                decrees = restore_frame(pd.read_csv(folder / "decrees.csv", dtype=str))
-                write_excel(df, folder / "tariffs.xlsx", decrees)
+                decrees = restore_frame(pd.read_csv(folder / "decrees.csv", dtype=str, encoding="utf-8-sig"))
+                notes: list[str] = []
+                frame = df if isinstance(df, pd.DataFrame) else df.frame()  # a generation's dataset loads lazily
+                write_excel(frame, folder / "tariffs.xlsx", decrees, notes=notes)
+                for note in notes:  # a table longer than Excel's row limit is left out, never cut
+                    warn(note)
+            from .datapackage import write_datapackage
+
+            write_datapackage(folder)  # last: describes every file of this generation
 
         try:
-            df, rejects, results, failures = build_(raw, out, progress=step, use_cache=use_cache,
-                                                    keep_going=keep_going, decisions=decisions or DECISIONS,
-                                                    extra=reference)
+            res = build_(raw, out, progress=step, use_cache=use_cache, keep_going=keep_going,
+                         decisions=decisions or DECISIONS, extra=reference, workers=workers)
         except DecreeError as exc:
             progress.stop()
             fail(str(exc))
-        progress.update(task, description="decrees read", completed=progress.tasks[0].total)
+        progress.update(task, description="dataset written", completed=progress.tasks[0].total)
+    failures = res.failures
     from .readers import describe_skipped
 
     for line in describe_skipped(sorted(raw.iterdir())):
@@ -165,8 +179,11 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
         typer.echo(f"error: {exc}", err=True)
     if failures and not keep_going:
         fail(f"{len(failures)} file(s) gave nothing; dataset not written (use --keep-going to build from the rest)")
-    typer.echo(f"{len(results)} decrees -> {len(df)} rows ({len(rejects)} rejected/not applicable) "
-               f"in {out}/tariffs.parquet, tariffs.csv, rejects.csv; see {out}/build_report.md", err=True)
+    stats = res.stats
+    typer.echo(f"{len(res.files)} decree files -> {res.rows} rows ({res.rejected} rejected/not applicable) "
+               f"in {out}/tariffs.parquet, tariffs.csv, tariffs/, rejects.csv; see {out}/build_report.md "
+               f"({len(stats.parsed)} file(s) parsed, {len(stats.merged)} decree(s) checked, "
+               f"{len(stats.linked)} linked; the rest unchanged)", err=True)
     disagreements = _count_lines(out / "disagreements.csv")
     if disagreements:
         warn(f"{disagreements} price(s) or row(s) differ between the Kazakh and Russian versions of a decree; "
@@ -174,7 +191,7 @@ def build_dataset(raw: Path, out: Path, use_cache: bool = True, keep_going: bool
              f"in {decisions or DECISIONS}")
     if failures:
         raise typer.Exit(1)
-    return df
+    return res.frame() if excel else res
 
 
 @app.command()
@@ -278,9 +295,20 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
            scenarios: Path = typer.Option(Path("data/scenarios"), help="Folder of scenario files"),
            workers: int = typer.Option(2, help="Notebooks run in parallel"),
            no_wait: bool = typer.Option(False, "--no-wait", help="Refuse at once (instead of waiting) when "
-                                                                 "another run is writing the reports")):
+                                                                 "another run is writing the reports"),
+           lang: str = typer.Option(None, "--lang", help="Language of every page (index, reports, brief): kk, ru "
+                                    "or en. Default: the most common language of the decrees "
+                                    "(column `language` of data/processed/decrees.csv), kk when none is known")):
     """The main job: build the dataset, run every comparison, audit and scenario; write reports/."""
     import time
+
+    from .i18n import check_lang
+
+    if lang is not None:
+        try:
+            lang = check_lang(lang.strip().lower(), "--lang")
+        except DecreeError as exc:
+            fail(str(exc))
 
     import pandas as pd
 
@@ -303,7 +331,7 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
 
         try:
             make_reports(df, decrees, processed, out, scenario_files, jobs, workers=workers, progress=step,
-                         wait=0 if no_wait else 600)
+                         wait=0 if no_wait else 600, lang=lang)
         except DecreeError as exc:
             fail(f"{exc}; previous reports left in place")
         except KeyboardInterrupt as exc:

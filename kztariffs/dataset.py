@@ -1,4 +1,13 @@
-"""Decree files -> validated dataset (rows + rejects), written atomically, cached by file hash."""
+"""Decree files -> validated dataset (rows + rejects), written atomically, cached by file hash.
+
+One file: :func:`extract_file` (read, interpret, normalise) and :func:`cached_extract` (the same,
+reusing an earlier parse of the same bytes with the same code). Several files in memory:
+:func:`frames` (language versions merged, schema checked). A whole folder at any scale:
+:func:`build` (``builder.py``: parallel, incremental, through the part store). Writing and reading:
+:func:`write_table` (CSV with a BOM and neutralised formulas, or Parquet with exact decimals; also
+the streamed outputs of a build) and :func:`load_dataset` (the frame with Decimal prices, all of it
+or only the rows a filter selects).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +26,7 @@ from .errors import DecreeError
 from .metadata import Decree, read_metadata
 from .normalize import normalize
 from .numbers import format_kzt
-from .readers import SUPPORTED, input_problem, load_bytes, read_decree, sha256_bytes
+from .readers import SUPPORTED, load_bytes, read_decree, sha256_bytes
 from .safe import neutralize_frame, restore_frame
 from .schema import INT_COLUMNS, to_frame, validate
 
@@ -35,6 +44,7 @@ class FileResult:
     rows: list[dict]
     rejects: list[dict]
     notes: list[str] = field(default_factory=list)
+    cached: bool = False  # taken from the parse cache, not parsed in this run
 
 
 def extract_file(path: str | Path) -> FileResult:
@@ -153,8 +163,17 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, target: Path) -> None:
-    """CSV (UTF-8, header) or Parquet by extension, atomically; prices exact."""
+    """CSV (UTF-8, header) or Parquet by extension, atomically; prices exact. ``df`` may also be a
+    build's streamed output (``union.Union`` / ``union.Fragments``): written piece by piece, and to a
+    folder (no extension) as the partitioned dataset."""
     suffix = target.suffix.lower()
+    if not isinstance(df, pd.DataFrame):
+        if suffix:
+            with atomic_path(target) as tmp:
+                df.write(tmp)
+        else:
+            df.write(target)  # a folder inside a generation: atomic with the generation
+        return
     if suffix == ".csv":
         with atomic_path(target) as tmp:
             # formula-like text cells neutralised (safe.py); CRLF rows, so a CR inside a cell is quoted
@@ -164,6 +183,12 @@ def write_table(df: pd.DataFrame, target: Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        from .schema import COLUMNS, to_arrow
+
+        if set(COLUMNS) <= set(df.columns) and len(df.columns) == len(COLUMNS):
+            with atomic_path(target) as tmp:  # the dataset: its storage types (decimals, date32)
+                pq.write_table(to_arrow(df), tmp)
+            return
         table = pa.Table.from_pandas(df, preserve_index=False)
         for col, type_ in (("price_kzt", pa.decimal128(14, 2)), ("time_norm_min", pa.decimal128(12, 4))):
             if col in df:
@@ -180,28 +205,38 @@ def write_text(text: str, target: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def load_dataset(path: str | Path = "data/processed/tariffs.parquet") -> pd.DataFrame:
-    """The dataset with exact Decimal prices (Parquet or CSV). A relative path that does not exist from
-    the working directory is taken from the project folder (``project.py``), so notebooks run from
-    ``notebooks/`` (JupyterLab) or anywhere else find ``data/processed``."""
+def load_dataset(path: str | Path = "data/processed/tariffs.parquet", **filters) -> pd.DataFrame:
+    """The dataset with exact Decimal prices (Parquet, the partitioned folder, or CSV). A relative path
+    that does not exist from the working directory is taken from the project folder (``project.py``),
+    so notebooks run from ``notebooks/`` (JupyterLab) or anywhere else find ``data/processed``.
+
+    ``filters``: column -> value or list of values (``setting="home", year=2026, area=[...]``); only
+    the matching rows are read (from the partitioned ``tariffs/`` folder beside ``tariffs.parquet``
+    when there is one: only the partitions needed are opened). For the whole national dataset use
+    Arrow or DuckDB on the folder instead (README, "National scale")."""
     from .project import path as project_path
 
     path = project_path(path)
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path)
-        df["price_kzt"] = df["price_kzt"].map(lambda v: None if v is None else Decimal(v))
+    if path.suffix == ".parquet" or path.is_dir():
+        from .schema import from_arrow
+        from .union import read_table
+
+        df = from_arrow(read_table(path, filters or None))
         if "time_norm_min" in df:
-            df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if v is None else Decimal(v).normalize())
-    else:
-        df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"))
-        df["price_kzt"] = df["price_kzt"].map(Decimal)
-        if "time_norm_min" in df:
-            df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if pd.isna(v) else Decimal(v))
-        for col in INT_COLUMNS:
-            if col in df:
-                df[col] = pd.array([None if pd.isna(v) else int(v) for v in df[col]], dtype="Int64")
-        df = df.astype(object).where(df.notna(), None).astype({c: "Int64" for c in INT_COLUMNS if c in df})
-    return df
+            df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if v is None else v.normalize())
+        return df
+    df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"))
+    df["price_kzt"] = df["price_kzt"].map(Decimal)
+    if "time_norm_min" in df:
+        df["time_norm_min"] = df["time_norm_min"].map(lambda v: None if pd.isna(v) else Decimal(v))
+    for col in INT_COLUMNS:
+        if col in df:
+            df[col] = pd.array([None if pd.isna(v) else int(v) for v in df[col]], dtype="Int64")
+    df = df.astype(object).where(df.notna(), None).astype({c: "Int64" for c in INT_COLUMNS if c in df})
+    for col, value in filters.items():
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        df = df[df[col].isin(values)] if value is not None else df[df[col].isna()]
+    return df.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- build with a cache
@@ -224,21 +259,23 @@ def decree_files(raw_dir: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED)
 
 
-def cached_extract(path: Path, cache_dir: Path | None) -> FileResult:
+def cached_extract(path: Path, cache_dir: Path | None, refresh: bool = False) -> FileResult:
     """extract_file, reusing the result of an earlier build when the file and the code are unchanged
-    (a JSON document per file, checked when read: ``cache.py``)."""
+    (a JSON document per file, checked when read: ``cache.py``); ``refresh``: parse again and
+    replace the cached result."""
     from . import cache
 
     if cache_dir is None:
         return extract_file(path)
     sha = sha256_bytes(load_bytes(path))  # checked first (special files, size limit), never read whole
     key = cache_dir / f"{sha}-{_code_hash()}.json"
-    if key.is_file():
+    if key.is_file() and not refresh:
         try:
             result = cache.load(key.read_bytes(), path, sha)
         except OSError:
             result = None
         if result is not None:
+            result.cached = True
             return result
     result = extract_file(path)
     try:
@@ -266,93 +303,15 @@ def annex_summary(d: Decree) -> str:
     return "; ".join(f"{a.number}: {a.setting}, {a.unit}" for a in d.annexes)
 
 
-def build_report(results: list[FileResult], failures: list[DecreeError], df: pd.DataFrame,
-                 rejects: pd.DataFrame, disagreements: pd.DataFrame | None = None,
-                 skipped: list[str] = ()) -> str:
-    lines = ["# Build report", ""]
-    lines.append(f"{len(results)} decree file(s) read, {len(failures)} failed; "
-                 f"{len(df)} tariff rows, {len(rejects)} rejected or not-applicable cells.")
-    if len(df):
-        both = int((df["versions"] == 2).sum())
-        lines.append(f"{both} row(s) confirmed by the Kazakh and the Russian version of their decree.")
-    lines.append("")
-    if disagreements is not None and len(disagreements):
-        open_ = disagreements[disagreements["decided_price_kzt"].isna()]
-        lines.append(f"## Kazakh and Russian versions disagree ({len(disagreements)}; {len(open_)} not decided, "
-                     "kept out of the dataset: decide in data/decisions.yaml)")
-        for d in disagreements.itertuples(index=False):
-            decided = f" -> decided {d.decided_price_kzt} by {d.decided_by}" if d.decided_price_kzt else ""
-            lines.append(f"- {d.decree_id} annex {d.annex} row {d.row} {d.locality}: {d.what} kk {d.value_kk!r} "
-                         f"({d.source_file_kk} line {d.line_kk}, page {d.page_kk}) vs ru {d.value_ru!r} "
-                         f"({d.source_file_ru} line {d.line_ru}, page {d.page_ru}){decided}")
-        lines.append("")
-    for res in results:
-        d = res.decree
-        lines.append(f"## {res.path.name}")
-        lines.append(f"- decree: {d.decree_id} ({d.authority}, No. {d.decree_number} of {d.decree_date}); "
-                     f"setting {d.setting}, year {d.year}, unit {d.unit}, language {d.language}")
-        if len(d.annexes) > 1:
-            lines.append(f"- annexes: {annex_summary(d)}")
-        lines.append(f"- sha256: {res.sha256}")
-        lines.append(f"- rows: {len(res.rows)}; rejects: "
-                     f"{sum(r['kind'] == 'error' for r in res.rejects)} errors, "
-                     f"{sum(r['kind'] == 'not_applicable' for r in res.rejects)} not applicable (0 = does not apply)")
-        for note in res.notes:
-            lines.append(f"- note: {note}")
-        lines.append("")
-    if skipped:
-        lines.append("## Entries of the decree folder left out")
-        lines.extend(f"- {line}" for line in skipped)
-        lines.append("")
-    if failures:
-        lines.append("## Files that gave nothing")
-        lines.extend(f"- {f}" for f in failures)
-    return "\n".join(lines) + "\n"
-
-
 def cache_dir_for(out_dir: Path) -> Path:
     """The parse cache lives beside the output folder, not in it (outputs are swapped as a whole)."""
     return out_dir.parent / f".{out_dir.name}.cache"
 
 
-def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True,
-          keep_going: bool = False, decisions: Path | None = None, extra=None
-          ) -> tuple[pd.DataFrame, pd.DataFrame, list[FileResult], list[DecreeError]]:
-    """Read every decree in ``raw_dir``; write tariffs.parquet/csv, rejects.csv, disagreements.csv,
-    decrees.csv, build_report.md into ``out_dir`` as one generation (``outputs.py``): all of them or,
-    when anything fails or the run is interrupted, none (the previous outputs stay).
-    Nothing is written when a file fails (unless keep_going). ``decisions``: the file of a person's
-    decisions on prices the language versions print differently. ``extra(folder, df)``: writes more
-    files of the same generation (reference tables, the Excel workbook)."""
-    from .bilingual import load_decisions
-    from .linking import assign_service_keys
-    from .outputs import generation
+def build(raw_dir: Path, out_dir: Path, progress=None, use_cache: bool = True, keep_going: bool = False,
+          decisions: Path | None = None, extra=None, workers: int | None = None):
+    """Every decree in ``raw_dir`` -> ``out_dir`` as one generation; see ``builder.build``."""
+    from .builder import build as build_
 
-    files = decree_files(raw_dir)
-    if not files:
-        raise DecreeError(raw_dir, "no decree files found (expected .txt, .pdf, .html or .docx files)")
-    cache_dir = cache_dir_for(out_dir) if use_cache else None
-    results, failures = [], []
-    for path in files:
-        if progress:
-            progress(path)
-        try:
-            results.append(cached_extract(path, cache_dir))
-        except DecreeError as exc:
-            failures.append(exc)
-    if failures and not keep_going:
-        return pd.DataFrame(), pd.DataFrame(), results, failures
-    df, rejects, disagreements = frames(results, load_decisions(decisions))
-    df = checked(assign_service_keys(df))
-    skipped = [f"{p.name}: {why}; skipped" for p in sorted(raw_dir.iterdir())  # named in the build report
-               if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED and (why := input_problem(p, size=False))]
-    with generation(out_dir) as folder:
-        write_table(df, folder / "tariffs.parquet")
-        write_table(df, folder / "tariffs.csv")
-        write_table(rejects, folder / "rejects.csv")
-        write_table(disagreements, folder / "disagreements.csv")
-        write_table(decrees_frame(results), folder / "decrees.csv")
-        write_text(build_report(results, failures, df, rejects, disagreements, skipped), folder / "build_report.md")
-        if extra is not None:
-            extra(folder, df)
-    return df, rejects, results, failures
+    return build_(raw_dir, out_dir, progress=progress, use_cache=use_cache, keep_going=keep_going,
+                  decisions=decisions, extra=extra, workers=workers)

@@ -113,8 +113,9 @@ def _prune(gens: Path, keep: set[str]) -> None:
 
 
 @contextmanager
-def generation(target: Path, wait: float = 600.0):
-    """Yield a staging folder; make it the content of ``target`` only if the block completes."""
+def locked(target: Path, wait: float = 600.0):
+    """Hold the output folder's lock for the block (a build holds it from its first step, so the part
+    store beside the folder is pruned by one run only while no other run uses it)."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,18 +123,37 @@ def generation(target: Path, wait: float = 600.0):
     except OSError as exc:
         raise DecreeError(target, f"cannot write here ({exc.strerror})") from None
     try:
-        _recover(target)
-        gens = gens_dir(target)
-        staged = gens / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.tmp"
-        try:
-            staged.mkdir(parents=True)
-            yield staged
-            _switch(target, staged)
-        except OSError as exc:
-            what = "disk full" if exc.errno == errno.ENOSPC else exc.strerror or type(exc).__name__
-            raise DecreeError(target, f"cannot write the outputs ({what}); previous outputs kept") from None
-        finally:
-            if staged.exists():
-                shutil.rmtree(staged, ignore_errors=True)
+        yield
     finally:
         lock.release()
+
+
+@contextmanager
+def generation(target: Path, wait: float = 600.0, lock: bool = True):
+    """Yield a staging folder; make it the content of ``target`` only if the block completes.
+    ``lock=False``: the caller already holds the lock (``locked``)."""
+    target = Path(target)
+    with locked(target, wait) if lock else _nothing():
+        yield from _generation(target)
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+def _generation(target: Path):
+    """Staging folder -> current generation (the body of ``generation``)."""
+    _recover(target)
+    gens = gens_dir(target)
+    staged = gens / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        staged.mkdir(parents=True)
+        yield staged
+        _switch(target, staged)
+    except OSError as exc:
+        what = "disk full" if exc.errno == errno.ENOSPC else exc.strerror or type(exc).__name__
+        raise DecreeError(target, f"cannot write the outputs ({what}); previous outputs kept") from None
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)

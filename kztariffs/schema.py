@@ -1,4 +1,11 @@
-"""The dataset's schema, enforced on every build (pandera)."""
+"""The dataset's schema: enforced on every decree's rows when the build makes its part (pandera), and
+its storage types (Arrow / Parquet: exact decimals, a real date, 64-bit integers, strings).
+
+In memory (pandas) the dataset keeps prices as ``Decimal`` objects and strings as objects: what the
+analysis code and the checks use. On disk it is Arrow: ``price_kzt`` ``decimal128(14, 2)``,
+``time_norm_min`` ``decimal128(12, 4)``, ``decree_date`` ``date32``, integer columns ``int64``;
+:func:`to_arrow` and :func:`from_arrow` convert one way and back without loss.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -126,15 +133,79 @@ TARIFFS = pa.DataFrameSchema(
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows -> DataFrame with the dataset's columns and dtypes (strings as Python objects)."""
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    for col in INT_COLUMNS:
-        df[col] = pd.array(df[col].tolist(), dtype="Int64")
+    """Rows -> DataFrame with the dataset's columns and dtypes (strings as Python objects). Built
+    column by column (the build makes one per decree: per-column pandas calls would dominate)."""
+    import numpy as np
+
+    data = {}
     for col in COLUMNS:
-        if col not in INT_COLUMNS and col not in ("price_kzt", "time_norm_min"):
-            df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df
+        values = [r.get(col) for r in rows]
+        if col in INT_COLUMNS:
+            data[col] = pd.array(values, dtype="Int64")
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+            data[col] = pd.Series(arr, dtype=object, copy=False)
+    return pd.DataFrame(data, columns=COLUMNS)
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:
     return TARIFFS.validate(df, lazy=True)
+
+
+DECIMAL_TYPES = {"price_kzt": (14, 2), "time_norm_min": (12, 4)}
+DATE_COLUMNS = ("decree_date",)
+
+
+def arrow_schema(columns: list[str] | None = None):
+    """The Arrow schema of the dataset (of ``columns``, in that order)."""
+    import pyarrow as pa
+
+    def type_(col):
+        if col in DECIMAL_TYPES:
+            return pa.decimal128(*DECIMAL_TYPES[col])
+        if col in DATE_COLUMNS:
+            return pa.date32()
+        return pa.int64() if col in INT_COLUMNS else pa.string()
+
+    return pa.schema([pa.field(c, type_(c), nullable=True) for c in (columns or COLUMNS)],
+                     metadata={"kztariffs": "tariffs dataset (docs/SPEC.md)"})
+
+
+def to_arrow(df: pd.DataFrame):
+    """Validated frame -> Arrow table of the dataset schema (exact decimals, ISO dates as date32)."""
+    import pyarrow as pa
+
+    schema = arrow_schema([c for c in COLUMNS if c in df.columns])
+    arrays = []
+    for field in schema:
+        values = df[field.name]
+        if field.name in INT_COLUMNS:
+            arrays.append(pa.array(values, type=field.type, from_pandas=True))
+        elif field.name in DATE_COLUMNS:
+            arrays.append(pa.array([None if v is None else v for v in values], type=pa.string()).cast(field.type))
+        else:
+            arrays.append(pa.array([None if v is None or v is pd.NA else v for v in values], type=field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def from_arrow(table) -> pd.DataFrame:
+    """Arrow table of the dataset -> the pandas frame ``load_dataset`` has always given: Decimal prices
+    and time norms (Python objects: exact), ``Int64`` integers, text (and ISO dates) as pandas' string
+    dtype (Arrow-backed: a national dataset's strings stay compact)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ints = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype()}.get
+    out = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_integer(col.type):
+            out[name] = col.to_pandas(types_mapper=ints).astype("Int64")
+        elif pa.types.is_decimal(col.type):
+            out[name] = pd.Series(col.to_pylist(), dtype=object)
+        else:
+            if pa.types.is_date(col.type):
+                col = pc.strftime(col, format="%Y-%m-%d")
+            out[name] = col.cast(pa.string()).to_pandas()
+    return pd.DataFrame(out, columns=table.column_names) if out else pd.DataFrame(columns=table.column_names)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 # 3+ single letters separated by single spaces: "Д ә р і г е р" (word gaps are 2+ spaces). At most 100
@@ -75,11 +76,26 @@ def join_wrapped(lines: list[str]) -> str:
     return squash(out)
 
 
+_FOLD_CACHED = 2000  # texts up to this length are folded once and remembered (linking folds the same
+# service and position texts for every decree of a round); a long hostile text is never kept
+
+
 def fold(text: str) -> str:
     """Comparison form: NFC, lower case, ё->е, quotes and stops as spaces, no spaces around
     hyphens/slashes, one around parentheses, single spaces, letter-spaced words joined.
 
-    ``fold(fold(s)) == fold(s)``, and the cost is linear in the length of ``s``."""
+    ``fold(fold(s)) == fold(s)``, and the cost is linear in the length of ``s`` (short texts: once, then
+    remembered)."""
+    text = text or ""
+    return _fold_short(text) if len(text) <= _FOLD_CACHED else _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     t = unicodedata.normalize("NFC", repair_letter_spacing(text or "")).lower().replace("ё", "е")
     # Whitespace is squashed first, so there is at most one space on either side of a mark, and plain
     # string replacements do what ``\s*([-/])\s*`` did (which backtracked quadratically on a long run
