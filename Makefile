@@ -41,4 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_national.py  # BENCH_SIZES=300,3000 for a shorter run
 
 clean:
-	rm -rf $(VENV) data/processed data/.processed.gens data/.processed.cache data/.processed.lock reports .reports.gens .reports.lock
+	rm -rf $(VENV) data/processed data/.processed.gens data/.processed.cache data/.processed.parts data/.processed.lock reports .reports.gens .reports.lock

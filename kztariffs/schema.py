@@ -183,10 +183,15 @@ def to_arrow(df: pd.DataFrame):
         if field.name in INT_COLUMNS:
             arrays.append(pa.array(values, type=field.type, from_pandas=True))
         elif field.name in DATE_COLUMNS:
-            arrays.append(pa.array([None if v is None else v for v in values], type=pa.string()).cast(field.type))
+            arrays.append(pa.array([None if _missing(v) else v for v in values], type=pa.string()).cast(field.type))
         else:
-            arrays.append(pa.array([None if v is None or v is pd.NA else v for v in values], type=field.type))
+            arrays.append(pa.array([None if _missing(v) else v for v in values], type=field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _missing(v) -> bool:
+    """None, pandas' NA, or the float NaN pandas puts in a text column (after a concat, a reindex)."""
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def from_arrow(table) -> pd.DataFrame:

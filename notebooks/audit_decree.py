@@ -36,6 +36,5 @@ from kztariffs.dataset import load_dataset
 from kztariffs.safe import plain_text_charts
 
 plain_text_charts()  # texts from decrees are drawn as written ($ is no math)
-df = load_dataset(dataset)  # with load_dataset's filters: load_dataset(dataset, decree_id=decree_ids)
-df = df[df["decree_id"].isin(decree_ids)]
+df = load_dataset(dataset, decree_id=decree_ids)  # only these decrees' rows are read
 show_page(df, decree_ids, dataset, lang)

@@ -18,6 +18,7 @@ NOTEBOOKS = {
     "explore": {"area": "oral", "setting": "semi_stationary", "year": 2025, "category": "medical", "lang": "ru"},
     "cost_scenarios": {"scenario": "data/scenarios/day_care_child_disability.yaml", "lang": "ru"},
     "policy_brief": {"setting": "semi_stationary", "year": 2025, "lang": "kk"},
+    "national_scale": {"setting": "semi_stationary", "year": 2025, "lang": "ru"},
 }
 
 
