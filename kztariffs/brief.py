@@ -281,9 +281,12 @@ def frame_html(df: pd.DataFrame) -> str:
     column, every text escaped (the report's CSS scrolls long tables under a sticky header)."""
     from .safe import escape_html
 
+    def td(v) -> str:
+        text = escape_html("—" if v is None else v)
+        return f"<td><div class='t'>{text}</div></td>" if len(text) > 40 else f"<td>{text}</td>"  # long texts wrap
+
     head = "".join(f"<th scope='col'>{escape_html(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape_html('—' if v is None else v)}</td>" for v in row) + "</tr>"
-                   for row in df.itertuples(index=False, name=None))
+    body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in df.itertuples(index=False, name=None))
     return f"<div class='kz-table' tabindex='0'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 

@@ -87,7 +87,8 @@ def money(value, lang: str) -> str:
         return MISSING
     from babel.numbers import format_decimal
 
-    return format_decimal(to_tiyn(v), format="#,##0.00", locale=_locale(lang))
+    text = format_decimal(abs(to_tiyn(v)), format="#,##0.00", locale=_locale(lang))
+    return f"−{text}" if v < 0 and to_tiyn(v) != 0 else text  # the minus sign percent() uses too
 
 
 def number(value, lang: str, decimals: int = 0) -> str:
