@@ -33,8 +33,10 @@ def _wrap(text: str, width: int) -> str:
 
 def _number_axis(ax, lang: str, decimals: int = 0) -> None:
     """Tick labels in the brief's language, never in scientific notation."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    if decimals == 0:  # ticks where the labels can show them (no "-2, -2" from ticks at -2.5 and -2)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _: i18n.number(Decimal(f"{x:.{decimals}f}"), lang, decimals)))
 

@@ -175,8 +175,11 @@ def dots(data: pd.DataFrame, y: str, x: str, series: str | None, title: str, xla
     if reference is not None:
         ax.axvline(reference, color="#555", ls="--", lw=1, zorder=2)
         if reference_label:
-            ax.annotate(reference_label, (reference, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                        textcoords="offset points", fontsize=7.5, color="#555", va="top")
+            left, right = ax.get_xlim()
+            near_right = (reference - left) > 0.6 * (right - left)  # the label goes where there is room
+            ax.annotate(reference_label, (reference, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(-3 if near_right else 3, -2), textcoords="offset points", fontsize=7.5,
+                        color="#555", va="top", ha="right" if near_right else "left")
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([wrap(r, 48) for r in rows], fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5 - (0.6 if reference_label else 0))
