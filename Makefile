@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_national.py  # BENCH_SIZES=300,3000 for a shorter run
+	$(BIN)/python bench/bench_round.py
 
 clean:
 	rm -rf $(VENV) data/processed data/.processed.gens data/.processed.cache data/.processed.parts data/.processed.lock reports .reports.gens .reports.lock
