@@ -19,11 +19,15 @@ from .safe import escape_html, escape_md, md_code
 from .vocab import label
 
 
-def select(df: pd.DataFrame, ids: list[str], dataset: str = "") -> list[tuple[str, pd.DataFrame]]:
-    """``(decree_id, rows)`` for each id, in the order given; a ValueError names the ids not in ``df``."""
+def select(df: pd.DataFrame, ids: list[str], dataset: str = "", lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
+    """``(decree_id, rows)`` for each id, in the order given; a one-line DecreeError names the ids not in
+    ``df``."""
+    from .errors import DecreeError
+
     missing = [i for i in ids if not (df["decree_id"] == i).any()]
     if missing:
-        raise ValueError(f"no such decree in {dataset or 'the dataset'}: {', '.join(map(str, missing))}")
+        raise DecreeError(None, i18n.t("audit_no_decree", lang, dataset=dataset or "dataset",
+                                       ids=", ".join(map(str, missing))))
     return [(i, df[df["decree_id"] == i]) for i in ids]
 
 
@@ -170,7 +174,7 @@ def show_page(df: pd.DataFrame, ids: list[str], dataset: str, lang: str) -> None
     from .show import title
 
     lang = i18n.check_lang(lang)
-    decrees = select(df, ids, dataset)
+    decrees = select(df, ids, dataset, lang)
     audits = [audit_decree(rows) for _, rows in decrees]
     title(page_title(decrees, lang), lang, intro=t("audit_intro", lang))
     if len(decrees) > 1:

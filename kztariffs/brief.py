@@ -24,8 +24,10 @@ from . import audit_text, i18n
 from .audit import audit_decree
 from .brief_charts import SMALL, diff_charts, rate_charts
 from .compare import compare_areas, decimal_median, ordered_areas, position_rates
+from .errors import DecreeError
 from .i18n import t
 from .safe import escape_md
+from .views import area_names
 from .vocab import label
 
 AUDIT_ROWS = 12  # flagged rows shown in the brief; the audit reports have them all
@@ -93,21 +95,33 @@ def source_items(sub: pd.DataFrame, lang: str) -> list[str]:
             for r in d.itertuples()]
 
 
+def _one_rate_per_area(rates: pd.DataFrame, sub: pd.DataFrame) -> pd.DataFrame:
+    """Each area's rate per position from the decree in force (the latest, as the comparisons take it)
+    and, where it prices several localities, the one comparisons prefer (single tariff, city, village)."""
+    from .compare import LOCALITY_PREFERENCE, _latest_decree
+
+    rates = rates[rates["hourly_rate"].notna()]
+    in_force = {a: _latest_decree(g) for a, g in sub.groupby("area")}
+    rates = rates[[in_force.get(a) == d for a, d in zip(rates["area"], rates["decree_id"])]]
+    order = {loc: i for i, loc in enumerate(LOCALITY_PREFERENCE)}
+    rates = rates.assign(_loc=rates["locality"].map(lambda v: order.get(v, len(order))))
+    return rates.sort_values(["area", "position_key", "_loc"]).drop_duplicates(["area", "position_key"]).drop(columns="_loc")
+
+
 def build_brief(df: pd.DataFrame, setting: str, year: int, scenarios: list[Path] | None = None,
                 lang: str = "en") -> Brief:
     lang = i18n.check_lang(lang)
     sub = df[(df["setting"] == setting) & (df["year"] == int(year))]
     if sub.empty:
-        raise ValueError(f"no tariffs for setting {setting!r} and year {year}")
+        raise DecreeError(None, t("brief_no_data", lang, setting=label("setting", setting, lang), year=year))
     areas = ordered_areas(df, sub["area"].unique())
-    names = {a: label("area", a, lang) for a in areas}
+    names = area_names(areas, lang)  # two areas of one name get their region added
     s_name = label("setting", setting, lang)
     n_decrees = sub["decree_id"].nunique()
     many = len(areas) > SMALL or n_decrees > SMALL
     caption = "; ".join(source_items(sub, lang)) if n_decrees <= 3 else t("brief_caption_many", lang, decrees=n_decrees)
     diffs = area_differences(df, setting, year, areas)
-    rates = position_rates(sub)
-    rates = rates[rates["hourly_rate"].notna()].drop_duplicates(["area", "position_key"])
+    rates = _one_rate_per_area(position_rates(sub), sub)
     sections = [_key_figures(sub, areas, names, diffs, rates, lang),
                 _across(areas, names, diffs, rates, s_name, year, caption, lang),
                 _audit_section(sub, names, lang)]

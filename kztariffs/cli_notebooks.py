@@ -61,7 +61,8 @@ def report(raw: Path = typer.Option(RAW_DIR, help="Folder of decree files"),
         df = build_dataset(raw, processed, excel=True)
     except KeyboardInterrupt:
         interrupted()
-    decrees = restore_frame(pd.read_csv(processed / "decrees.csv", dtype=str))
+    decrees = restore_frame(pd.read_csv(processed / "decrees.csv", dtype=str, keep_default_na=False,
+                                        na_values=[""], encoding="utf-8-sig"))
     scenario_files = sorted(scenarios.glob("*.yaml")) if scenarios.is_dir() else []
     jobs = plan(df, scenario_files)
     with _progress() as progress:

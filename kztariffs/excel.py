@@ -300,9 +300,3 @@ def _discard(wb: Workbook) -> None:
                 writer.cleanup()
         except (OSError, ValueError):
             pass
-
-
-def read_prices(path: Path, sheet: str = "tariffs") -> list[Decimal]:
-    """Prices as the workbook shows them (two decimals), for checks."""
-    df = pd.read_excel(path, sheet_name=sheet)
-    return [Decimal(str(v)).quantize(Decimal("0.01")) for v in df["price_kzt"]]

@@ -40,7 +40,7 @@ from .errors import DecreeError
 from .numbers import format_kzt, to_tiyn
 from .scenario_file import TOP_KEYS, load_scenario
 from .scenario_model import (DEFAULT_DAYS_PER_MONTH, DEFAULT_HOURS_PER_STAFF_UNIT, DEFAULT_WEEKS_PER_MONTH,
-                             INDICATIVE, LOCALITIES, ORGANIZATION_TYPES, PERIODS, SETTINGS, Item, Scenario, _dec,
+                             INDICATIVE, LOCALITIES, ORGANIZATION_TYPES, PERIODS, SETTINGS, Item, Scenario,
                              exact)
 from .scenario_output import result_table
 from .scenario_staff import read_norms, staff_summary, staff_view
@@ -48,7 +48,7 @@ from .scenario_staff import read_norms, staff_summary, staff_view
 __all__ = [  # the scenario API (its parts live in scenario_file, scenario_model, scenario_staff, scenario_output)
     "DEFAULT_DAYS_PER_MONTH", "DEFAULT_HOURS_PER_STAFF_UNIT", "DEFAULT_WEEKS_PER_MONTH", "INDICATIVE", "LOCALITIES",
     "MONTHS_PER_YEAR", "ORGANIZATION_TYPES", "PERIODS", "SETTINGS", "TOP_KEYS", "Item", "Result", "Scenario",
-    "by_category", "by_position", "by_region", "display_money", "exact", "fmt_money", "load_scenario",
+    "by_category", "by_position", "by_region", "exact", "fmt_money", "load_scenario",
     "missing_services", "money", "monthly_quantity", "over_horizon", "price_package", "read_norms",
     "resolve_items", "result_table", "run_scenario", "staff_summary", "staff_view"]
 
@@ -383,15 +383,3 @@ def run_scenario(path: str | Path, overrides: dict | None = None, df: pd.DataFra
             warnings.append(f"staff view ({INDICATIVE}) not computed: {exc}")
     return Result(scn, lines, by_region(scn, lines), by_category(scn, lines), by_position(scn, lines),
                   horizon, missing_services(lines), staff, warnings)
-
-
-def display_money(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of a view with exact Fractions shown as tenge rounded to the tiyn (for notebooks)."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].map(lambda v: isinstance(v, Fraction)).any():
-            if c in ("quantity_per_month", "staff_units", "hours_per_staff_unit_per_year"):
-                out[c] = out[c].map(lambda v: None if v is None else _dec(v))
-            else:
-                out[c] = out[c].map(money)
-    return out

@@ -121,7 +121,7 @@ def test_audit_view_tables_in_language(seed_dataset):
     assert not set(raw["position_key"]) & set(rates[t("audit_col_position", "ru")])  # names, not keys
     assert set(rates[t("audit_col_status", "ru")]) <= {t(f"audit_status_{s}", "ru") for s in
                                                        ("ok", "too_few_rows", "no_consistent_rate", "ambiguous")}
-    with pytest.raises(ValueError, match="no such decree in .*: nope"):
+    with pytest.raises(DecreeError, match="no such decree in .*: nope"):
         audit_view.select(seed_dataset, [ORAL_HOME, "nope"])
     page = audit_view.select(seed_dataset, [ORAL_HOME, ORAL_SEMI])
     html = audit_view.contents_html(page, [audit_decree(r) for _, r in page], "ru")
