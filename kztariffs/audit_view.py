@@ -4,7 +4,7 @@ and year of one region: ``report.audit_groups``), in Kazakh, Russian or English
 
 Tables are built here as frames whose headers and cells are already texts in the report's language
 (names, not keys), and shown complete as static HTML without an index column, every cell escaped
-(``brief.frame_html``); figures carry alt text. A page of several decrees starts with a list of them linking to each
+(``show.text_table_html``); figures carry alt text. A page of several decrees starts with a list of them linking to each
 decree's section (in-page anchors: no script). Reasons and suggestions are shown complete, written in
 the page's language from the audit's message keys and values (``audit_text``, ``messages/audit_reasons.yaml``),
 positions by name and money by locale."""
@@ -158,19 +158,13 @@ def rates_chart(rates: pd.DataFrame, rows: pd.DataFrame, lang: str):
     return figs
 
 
-def html_table(df: pd.DataFrame) -> str:
-    from .brief import frame_html
-
-    return frame_html(df)
-
-
 def show_page(df: pd.DataFrame, ids: list[str], dataset: str, lang: str) -> None:
     """Display the whole report: title and intro, the list of decrees (several), and per decree its
     summary, rates (table and chart), flagged and unjudged rows, and its language versions."""
     from IPython.display import HTML, Markdown, display
 
     from .bilingual import load_disagreements
-    from .brief import figure_output
+    from .show import figure as show_figure, text_table_html
     from .show import title
 
     lang = i18n.check_lang(lang)
@@ -185,22 +179,19 @@ def show_page(df: pd.DataFrame, ids: list[str], dataset: str, lang: str) -> None
         display(Markdown(summary_md(rows, lang)))
         rates = decree_rates(rows)
         display(Markdown(f"### {escape_md(t('audit_rates', lang))}"))
-        display(HTML(html_table(rates_table(rates, lang))))
+        display(HTML(text_table_html(rates_table(rates, lang))))
         for fig in rates_chart(rates, rows, lang) or []:
-            figure_output(fig)
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
+            show_figure(fig)
         display(Markdown(f"### {escape_md(t('audit_flagged', lang))}\n\n{counts_md(audit, lang)}"))
         if (audit["fits"] == False).any():  # noqa: E712
-            display(HTML(html_table(flagged_table(audit, lang))))
+            display(HTML(text_table_html(flagged_table(audit, lang))))
         if audit["fits"].isna().any():
             display(Markdown(f"### {escape_md(t('audit_unknown', lang))}"))
-            display(HTML(html_table(unknown_table(audit, lang))))
+            display(HTML(text_table_html(unknown_table(audit, lang))))
         both = int((rows["versions"] == 2).sum()) if "versions" in rows else 0
         disagree = load_disagreements(dataset, decree_id)
         display(Markdown(f"### {escape_md(t('audit_versions', lang))}\n\n{t('audit_versions_text', lang)}\n\n"
                          + t("audit_versions_counts", lang, both=i18n.number(both, lang),
                              rows=i18n.number(len(rows), lang), disagree=i18n.number(len(disagree), lang))))
         if len(disagree):
-            display(HTML(html_table(disagreements_table(disagree, lang))))
+            display(HTML(text_table_html(disagreements_table(disagree, lang))))

@@ -290,49 +290,21 @@ def _sources_section(sub, lang) -> Section:
 
 # ---------------------------------------------------------------- outputs
 
-def frame_html(df: pd.DataFrame) -> str:
-    """A frame whose headers and cells are already texts, as a static HTML table: every row, no index
-    column, every text escaped (the report's CSS scrolls long tables under a sticky header)."""
-    from .safe import escape_html
-
-    def td(v) -> str:
-        text = escape_html("—" if v is None else v)
-        return f"<td><div class='t'>{text}</div></td>" if len(text) > 40 else f"<td>{text}</td>"  # long texts wrap
-
-    head = "".join(f"<th scope='col'>{escape_html(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in df.itertuples(index=False, name=None))
-    return f"<div class='kz-table' tabindex='0'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-
-
-def figure_output(fig) -> None:
-    """Display a figure as a PNG with its title as alt text; the figure stays open (the PDF needs it)."""
-    import base64
-    import io
-
-    from IPython.display import display
-
-    alt = " · ".join(ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title()) or "chart"
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    display({"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": alt}, raw=True,
-            metadata={"image/png": {"alt": alt}})
-
-
 def show(brief: Brief) -> None:
     """Display in a notebook: the page title (``show.title``: the page's <title> and language), texts
     escaped for Markdown, figures with alt text, complete tables without an index column."""
     from IPython.display import HTML, Markdown, display
 
-    from .show import title
+    from .show import figure as show_figure, text_table_html, title
 
     e = escape_md
     title(brief.title, brief.lang, intro=f"_{e(brief.subtitle)}_")
     for s in brief.sections:
         display(Markdown(f"## {e(s.heading)}\n\n" + "\n\n".join(e(p) for p in s.paragraphs)))
         for fig in s.all_figures():
-            figure_output(fig)
+            show_figure(fig, close=False)
         if s.table is not None and len(s.table):
-            display(HTML(frame_html(s.table)))
+            display(HTML(text_table_html(s.table)))
         if s.note:
             display(Markdown(f"_{e(s.note)}_"))
     if brief.sources:

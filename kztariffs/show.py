@@ -98,12 +98,26 @@ def table_html(df: pd.DataFrame, columns: list[tuple], lang: str, caption: str =
         if kind not in KINDS:
             raise ValueError(f"unknown column kind {kind!r}")
         specs.append((col, i18n.t(key, lang), kind))
-    head = "".join(f"<th scope='col'{_cls(kind)}>{escape_html(h)}</th>" for _, h, kind in specs)
+    rows = [[cell(v, kind, lang) for v, (_, _, kind) in zip(row, specs)]
+            for row in df[[c for c, _, _ in specs]].itertuples(index=False, name=None)]
+    count = i18n.t("show.rows", lang, n=i18n.number(len(df), lang))
+    return _markup([h for _, h, _ in specs], [k for _, _, k in specs], rows, count, caption)
+
+
+def text_table_html(df: pd.DataFrame) -> str:
+    """A frame whose headers and cells are already texts in the page's language (the brief's and the
+    audit's tables) as the same complete, escaped table; a missing cell shows ``—``."""
+    rows = [[i18n.MISSING if v is None else str(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    return _markup([str(c) for c in df.columns], ["text"] * len(df.columns), rows)
+
+
+def _markup(headers: list[str], kinds: list[str], rows: list[list[str]], count: str = "", caption: str = "") -> str:
+    head = "".join(f"<th scope='col'{_cls(kind)}>{escape_html(h)}</th>" for h, kind in zip(headers, kinds))
     body = []
-    for row in df[[c for c, _, _ in specs]].itertuples(index=False, name=None):
+    for row in rows:
         tds = []
-        for value, (_, _, kind) in zip(row, specs):
-            text = escape_html(cell(value, kind, lang))
+        for value, kind in zip(row, kinds):
+            text = escape_html(value)
             if kind in ("code", "hash") and text != i18n.MISSING:
                 text = f"<code>{text}</code>"
             elif kind == "text" and len(text) > 40:
@@ -111,9 +125,9 @@ def table_html(df: pd.DataFrame, columns: list[tuple], lang: str, caption: str =
             tds.append(f"<td{_cls(kind)}>{text}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
     cap = f"<caption>{escape_html(caption)}</caption>" if caption else ""
-    count = escape_html(i18n.t("show.rows", lang, n=i18n.number(len(df), lang)))
+    tail = f"<p class='kz-count'>{escape_html(count)}</p>" if count else ""
     return (f"<div class='kz-table' tabindex='0'><table>{cap}<thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div><p class='kz-count'>{count}</p>")
+            f"<tbody>{''.join(body)}</tbody></table></div>{tail}")
 
 
 def _cls(kind: str) -> str:
@@ -132,14 +146,17 @@ def table(df: pd.DataFrame, columns: list[tuple], lang: str, caption: str = "") 
     _display(HTML(table_html(df, columns, lang, caption)))
 
 
-def figure(fig, alt: str | None = None) -> None:
-    """The figure as an embedded PNG with alt text (``alt`` or ``fig.kz_alt``); the figure is closed."""
+def figure(fig, alt: str | None = None, close: bool = True) -> None:
+    """The figure as an embedded PNG with alt text (``alt``, ``fig.kz_alt`` or its axes' titles); the
+    figure is closed unless ``close`` is False (the brief's PDF needs it afterwards)."""
     import matplotlib.pyplot as plt
 
-    alt = alt or getattr(fig, "kz_alt", "") or ""
+    alt = (alt or getattr(fig, "kz_alt", "")
+           or " · ".join(ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title()))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    if close:
+        plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     _display({"image/png": data, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
 
