@@ -56,7 +56,6 @@ from kztariffs.dataset import load_dataset
 parts = ds.dataset(dataset, format="parquet",
                    partitioning=ds.partitioning(pa.schema([("year", pa.int64()), ("setting", pa.string())]),
                                                 flavor="hive"))
-files = pd.DataFrame({"file": [f.split("/tariffs/", 1)[-1] for f in parts.files]})
 print(f"{len(parts.files)} files, {parts.count_rows():,} rows; prices are {parts.schema.field('price_kzt').type}")
 
 # %% [markdown]
@@ -81,7 +80,9 @@ ax.set_ylabel("rows");
 # %%
 if year is None:
     years = pc.unique(parts.to_table(columns=["year"], filter=ds.field("setting") == setting)["year"]).to_pylist()
-    year = max(y for y in years if y is not None)
+    year = max((y for y in years if y is not None), default=None)
+    if year is None:
+        raise ValueError(f"no {setting!r} tariffs in {dataset}")
 wanted = (ds.field("setting") == setting) & (ds.field("year") == year)
 table = parts.to_table(filter=wanted, columns=["area", "position_key", "price_kzt", "decree_id", "source_file"])
 by_area = (table.group_by(["area", "position_key"])
@@ -98,7 +99,7 @@ by_area.head(20)
 
 # %%
 df = load_dataset(dataset, setting=setting, year=year)
-print(f"{len(df):,} rows; price type {type(df['price_kzt'].iloc[0]).__name__}")
+print(f"{len(df):,} rows" + (f"; price type {type(df['price_kzt'].iloc[0]).__name__}" if len(df) else ""))
 df.groupby(["area", "position_key"])["price_kzt"].max().head(20)
 
 # %% [markdown]
