@@ -1,6 +1,9 @@
-"""Command line: ``kztariffs extract|build|inspect|link|audit|scenario|run|report|lab``.
+"""Command line: ``kztariffs extract|build|inspect|link|audit|scenario|fetch|run|report|lab``.
 
-Errors reach the user as one line naming the file and the problem, with a non-zero exit.
+This module holds the one typer ``app``, the helpers every command shares (``fail``, ``warn``, the progress
+bar) and the commands on decrees and the dataset; ``fetch`` is in ``cli_fetch.py``, the notebook commands
+(run, report, lab) in ``cli_notebooks.py``. Errors reach the user as one line naming the file and the
+problem, with a non-zero exit.
 """
 from __future__ import annotations
 
@@ -56,16 +59,16 @@ def extract(files: List[Path] = typer.Argument(..., help="Decree files (.txt, .p
     """Extract the tariff rows of decree files into one CSV or Parquet file."""
     from .dataset import checked, extract_file, frames, write_table
     from .linking import assign_service_keys
+    from .readers import check_distinct_inputs
 
     check_output(out)
     check_output(rejects)
     if rejects is not None and rejects.resolve() == out.resolve():
         fail(f"{out}: the same file for the dataset (-o) and the rejects (--rejects); give two names")
-    seen: dict[Path, Path] = {}
-    for f in files:
-        first = seen.setdefault(f.resolve(), f)
-        if first is not f:
-            fail(f"{f}: given twice (also as {first}); give each decree file once")
+    try:
+        check_distinct_inputs(files)  # the same file twice, another spelling of it or a link to it
+    except DecreeError as exc:
+        fail(str(exc))
     results, failed = [], False
     for f in files:
         try:
@@ -338,65 +341,10 @@ def scenario(ctx: typer.Context,
     typer.echo(f"wrote {out}", err=True)
 
 
-@app.command()
-def fetch(ids: Optional[List[str]] = typer.Argument(None, help="Portal document ids (e.g. G25ZA02999A)"),
-          lang: str = typer.Option("kaz,rus", "--lang", help="Languages: kaz and/or rus"),
-          form: str = typer.Option("html", "--form", help="Forms: pdf, docx and/or html (the build reads one form "
-                                                          "of each language version of a decree)"),
-          to: Path = typer.Option(RAW_DIR, "--to", help="Folder for the files"),
-          base_url: str = typer.Option("https://adilet.zan.kz", "--base-url", help="The portal"),
-          ids_file: Optional[Path] = typer.Option(None, "--ids", help="File with one portal id a line"),
-          refresh: bool = typer.Option(False, "--refresh", help="Download files already present again"),
-          timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the server (connect, each read)")):
-    """Download decrees from the legal portal into data/raw as <id>_<kk|ru>.<form>, each with <file>.source.json."""
-    from . import fetch as fetch_
-    from .portal import PortalError, check_base_url, parse_forms, parse_ids, parse_langs, read_ids_file
-
-    try:
-        wanted = parse_ids(ids or []) + (read_ids_file(ids_file) if ids_file else [])
-        wanted = list(dict.fromkeys(wanted))
-        langs, forms, base = parse_langs(lang), parse_forms(form), check_base_url(base_url)
-    except PortalError as exc:
-        fail(str(exc))
-    if not wanted:
-        fail("no portal ids given (as arguments or with --ids FILE)")
-    if to.exists() and not to.is_dir():
-        fail(f"{to}: not a folder")
-    fetcher = fetch_.Fetcher(to, base, refresh=refresh, timeout=timeout)
-    interrupted = False
-    with _progress() as progress:
-        task = progress.add_task("fetching", total=len(wanted) * len(langs) * len(forms))
-
-        def step(res):
-            progress.update(task, advance=1, description=f"{res.file}: {res.outcome}")
-
-        try:
-            fetcher.run(wanted, langs, forms, progress=step)
-        except KeyboardInterrupt:
-            interrupted = True
-    results = fetcher.results
-    for res in results:  # one line for every file not fetched nor present, with its reason
-        if res.outcome not in ("fetched", "present"):
-            typer.echo(res.line(), err=True)
-    if interrupted:
-        fetched = fetch_.counts(results)["fetched"]
-        typer.echo(f"interrupted; {fetched} fetched, rest not (no partial file left; run again to go on)", err=True)
-        raise typer.Exit(130)
-    if fetcher.stopped:
-        typer.echo(f"{fetch_.summary(results)}; log: {to / fetch_.LOG_NAME}", err=True)
-        fail(fetcher.stopped)
-    for line in fetch_.several_forms(to, results):
-        warn(line)
-    missing = fetch_.nothing_found(results)
-    for pid in missing:
-        typer.echo(f"error: {pid}: not found in any language or form asked (check the id)", err=True)
-    typer.echo(f"{fetch_.summary(results)}; log: {to / fetch_.LOG_NAME}", err=True)
-    failed = [r for r in results if r.outcome in ("failed", "not_decree")]
-    if failed or missing:
-        raise typer.Exit(1)
-
-
-from . import cli_notebooks  # noqa: E402,F401  (registers run, report and lab on `app`)
+# fetch, run, report and lab live in modules of their own that import `app` and helpers from here, so they are
+# imported last; each registers its commands on `app`: cli_fetch (fetch), which imports cli_notebooks (run,
+# report and lab) after it.
+from . import cli_fetch  # noqa: E402,F401
 
 
 def main():  # pragma: no cover
@@ -405,7 +353,7 @@ def main():  # pragma: no cover
 
     import click
 
-    from .cli_notebooks import app  # every command, also when run as `python -m kztariffs.cli` (__main__)
+    from .cli_notebooks import app  # the last to register: every command, also as `python -m kztariffs.cli`
 
     try:
         rc = app(standalone_mode=False)  # click returns the exit code of typer.Exit here

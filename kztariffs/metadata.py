@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .areas import BodyMatch, PortalId, describe, find_portal_id, match_body
+from .areas import PortalId, describe, find_portal_id
+from .body_names import BodyMatch, match_body
 from .columns import unit_named
 from .model import RawDecree, RawTable
 from .text import squash

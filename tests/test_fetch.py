@@ -25,7 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from kztariffs import cli, fetch, portal
+from kztariffs import cli, cli_fetch, fetch, portal
 from kztariffs.cli import app
 
 FIX = ROOT / "tests" / "fixtures"
@@ -264,7 +264,7 @@ def test_ids_file_and_cli_defaults_match_the_portal_module(tp, tmp_path):
     assert decree_files(raw) == [f"{ORAL_1971}_kk.html"]
     assert f"{ORAL_1971} ru html: not found: HTTP 404 at {tp.url}/rus/docs/{ORAL_1971}" in err
     assert "1 fetched, 0 already present, 1 not found, 0 failed" in err
-    params = inspect.signature(cli.fetch).parameters
+    params = inspect.signature(cli_fetch.fetch).parameters
     assert params["lang"].default.default == ",".join(portal.DEFAULT_LANGS)
     assert params["form"].default.default == ",".join(portal.DEFAULT_FORMS)
     assert params["base_url"].default.default == portal.DEFAULT_BASE_URL == "https://adilet.zan.kz"
@@ -279,8 +279,9 @@ def test_rate_limit_spaces_requests(tp, tmp_path, monkeypatch):
     assert code == 0, err
     times = [t for t, _, _ in tp.requests]
     assert len(times) == 6  # two PDFs (redirect + file each) and two pages
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 0.09, gaps
+    # 5 gaps at 10 requests/s: the requests span 0.5 s at least (load can only stretch them; the
+    # limiter's own arithmetic is checked without a clock below)
+    assert times[-1] - times[0] >= 0.45, times
     assert time.monotonic() - t0 >= 0.5
     assert all(h.get("User-Agent") == fetch.USER_AGENT for _, _, h in tp.requests)
 

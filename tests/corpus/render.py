@@ -145,7 +145,7 @@ def _table_class():
 
 def _rl_table(doc: dict, annex: dict):
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph, TableStyle
 
     _fonts()
     st_ = annex["style"]
